@@ -1,0 +1,46 @@
+using BioEval.Harness.Datasets;
+
+namespace BioEval.Harness.Metrics;
+
+/// <summary>Whether a larger value of a metric is better.</summary>
+public enum MetricDirection { HigherIsBetter, LowerIsBetter }
+
+/// <summary>A metric's output name and direction, e.g. <c>rouge1</c>, higher is better.</summary>
+public sealed record MetricInfo(string Name, MetricDirection Direction = MetricDirection.HigherIsBetter);
+
+/// <summary>What a metric sees of one evaluated sample.</summary>
+/// <param name="RawOutput">The model's output as generated.</param>
+/// <param name="Parsed">The task parser's answer extracted from the output.</param>
+/// <param name="Sample">The evaluated sample with its reference.</param>
+public sealed record ScoringInput(string RawOutput, string Parsed, Sample Sample);
+
+/// <summary>
+/// A per-sample metric. The task's score for a model is <see cref="Aggregate"/> over the per-sample
+/// values, which by default is the mean (the reference averages per-example scores).
+/// </summary>
+public interface ISampleMetric
+{
+    /// <summary>The values this metric produces per sample.</summary>
+    IReadOnlyList<MetricInfo> Outputs { get; }
+
+    /// <summary>Scores one sample; returns one value per entry of <see cref="Outputs"/>.</summary>
+    IReadOnlyDictionary<string, double> Score(ScoringInput input);
+
+    /// <summary>Combines per-sample values into the task score (default: arithmetic mean).</summary>
+    IReadOnlyDictionary<string, double> Aggregate(IReadOnlyList<IReadOnlyDictionary<string, double>> perSample)
+        => MetricAggregation.Mean(Outputs, perSample);
+}
+
+/// <summary>Aggregation helpers shared by metrics.</summary>
+public static class MetricAggregation
+{
+    /// <summary>Mean of each output over samples; an empty set aggregates to 0.</summary>
+    public static IReadOnlyDictionary<string, double> Mean(
+        IReadOnlyList<MetricInfo> outputs, IReadOnlyList<IReadOnlyDictionary<string, double>> perSample)
+    {
+        var result = new Dictionary<string, double>();
+        foreach (var o in outputs)
+            result[o.Name] = perSample.Count == 0 ? 0 : perSample.Average(s => s[o.Name]);
+        return result;
+    }
+}

@@ -1,0 +1,25 @@
+using BioEval.Harness.Datasets;
+using BioEval.Harness.Prompts;
+using BioEval.Models;
+
+namespace BioEval.Harness.Protocol;
+
+/// <summary>What a prompt builder gets: the samples already in the reference's shuffled order.</summary>
+/// <param name="Shuffled">All samples, shuffled with the protocol seed.</param>
+/// <param name="FewShot">How many leading samples become few-shot examples.</param>
+/// <param name="Pack">The prompt wording.</param>
+/// <param name="Tokens">The model's token counter, for builders that pack to a token budget.</param>
+/// <param name="Options">Protocol options of the run.</param>
+public sealed record PromptContext(
+    IReadOnlyList<Sample> Shuffled,
+    int FewShot,
+    PromptPack Pack,
+    ITokenCounter Tokens,
+    ProtocolOptions Options);
+
+/// <summary>Turns shuffled samples into the chats that are sent to a model.</summary>
+public interface IPromptBuilder
+{
+    /// <summary>The items to evaluate, in evaluation order (before any sample limit is applied).</summary>
+    IReadOnlyList<EvalItem> Build(PromptContext context);
+}

@@ -1,0 +1,17 @@
+namespace BioEval.Harness.Protocol;
+
+/// <summary>
+/// Options of the evaluation protocol. Defaults reproduce the reference; each deviation is opt-in.
+/// </summary>
+/// <param name="ShuffleSeed">Seed of the sample shuffle (the reference uses 1).</param>
+/// <param name="DocumentSeed">Seed for LongHealth's document order and distractor draws (unseeded in the reference).</param>
+/// <param name="LongHealthTask1Budget">Token budget of LongHealth task 1 prompts, minus the system prompt's tokens.</param>
+/// <param name="StripTrailingSemicolon">Problem list targets: actually strip a trailing ';' (the reference tries and fails).</param>
+public sealed record ProtocolOptions(
+    int ShuffleSeed = 1,
+    int DocumentSeed = 1,
+    int LongHealthTask1Budget = 8192,
+    bool StripTrailingSemicolon = false)
+{
+    public static readonly ProtocolOptions Default = new();
+}

@@ -1,0 +1,39 @@
+using BioEval.Harness.Datasets;
+using BioEval.Harness.Metrics;
+using BioEval.Harness.Protocol;
+
+namespace BioEval.Harness.Tasks;
+
+/// <summary>
+/// Everything that defines one benchmark task, named together in one place: where its data comes from,
+/// how prompts are written and built, how much the model may generate, how output is parsed and scored.
+/// Bump <see cref="Version"/> whenever a change would move scores, so old results are not compared blindly.
+/// </summary>
+/// <param name="Name">Task name, also the test trait value (<c>Task=MedNLI</c>).</param>
+/// <param name="Version">Definition version, recorded in every result.</param>
+/// <param name="DataFile">The dataset's file name as published; a profile's data folder must hold it.</param>
+/// <param name="Loader">Reads the dataset file.</param>
+/// <param name="PromptPack">Name of the default prompt pack (an embedded resource).</param>
+/// <param name="FewShot">How many shuffled samples become few-shot turns (0 = zero-shot).</param>
+/// <param name="MaxNewTokens">Generation limit per prompt.</param>
+/// <param name="Parser">Extracts the answer from raw output.</param>
+/// <param name="Metrics">Scores one sample each; aggregated per model.</param>
+/// <param name="PromptBuilder">Builds the chats to send; defaults to the few-shot chat of the reference.</param>
+public sealed record TaskDefinition(
+    string Name,
+    int Version,
+    string DataFile,
+    IDatasetLoader Loader,
+    string PromptPack,
+    int FewShot,
+    int MaxNewTokens,
+    IOutputParser Parser,
+    IReadOnlyList<ISampleMetric> Metrics,
+    IPromptBuilder? PromptBuilder = null)
+{
+    /// <summary>The builder in effect.</summary>
+    public IPromptBuilder Builder => PromptBuilder ?? FewShotPromptBuilder.Instance;
+
+    /// <summary>All metric outputs of this task, in declaration order.</summary>
+    public IEnumerable<MetricInfo> MetricOutputs => Metrics.SelectMany(m => m.Outputs);
+}

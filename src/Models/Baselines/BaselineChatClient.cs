@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace BioEval.Models.Baselines;
+
+/// <summary>
+/// Base of the weight-free baseline models. They answer synchronously from the chat alone, behind the
+/// same <see cref="IChatClient"/> as real models, so the harness cannot tell them apart.
+/// </summary>
+public abstract class BaselineChatClient(string name, int contextLength = 8192) : IChatClient
+{
+    private readonly ApproximateTokenCounter _tokens = new(contextLength);
+
+    /// <summary>The registry name of this model.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The answer to a chat.</summary>
+    protected abstract string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options);
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var text = Answer(messages.ToList(), options);
+        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = Name, FinishReason = ChatFinishReason.Stop });
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates()) yield return update;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : serviceKey is null && serviceType == typeof(ITokenCounter) ? _tokens
+        : null;
+
+    public void Dispose() => GC.SuppressFinalize(this);
+
+    /// <summary>The text of the last user turn (the question being asked).</summary>
+    protected static string LastUserText(IReadOnlyList<ChatMessage> messages) =>
+        messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
+}

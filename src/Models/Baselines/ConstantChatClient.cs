@@ -1,0 +1,17 @@
+using Microsoft.Extensions.AI;
+
+namespace BioEval.Models.Baselines;
+
+/// <summary>
+/// Always gives the same answer, optionally one per task (<c>text.MedNLI</c> in the registry options).
+/// The floor a real model must clear.
+/// </summary>
+public sealed class ConstantChatClient(string name, string text, IReadOnlyDictionary<string, string>? perTask = null)
+    : BaselineChatClient(name)
+{
+    protected override string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    {
+        var task = options?.AdditionalProperties?.TryGetValue(ModelKeys.Task, out var t) == true ? t as string : null;
+        return task is not null && perTask is not null && perTask.TryGetValue(task, out var specific) ? specific : text;
+    }
+}
