@@ -7,11 +7,14 @@ namespace BioEval.Harness.Protocol;
 /// <param name="DocumentSeed">Seed for LongHealth's document order and distractor draws (unseeded in the reference).</param>
 /// <param name="LongHealthTask1Budget">Token budget of LongHealth task 1 prompts, minus the system prompt's tokens.</param>
 /// <param name="StripTrailingSemicolon">Problem list targets: actually strip a trailing ';' (the reference tries and fails).</param>
+/// <param name="ReferenceAveraging">MedNLI and MeDiSumCode: average as the reference does, counting the first
+/// evaluated sample twice (its results helper appends the first value twice); false gives the plain mean.</param>
 public sealed record ProtocolOptions(
     int ShuffleSeed = 1,
     int DocumentSeed = 1,
-    int LongHealthTask1Budget = 8192,
-    bool StripTrailingSemicolon = false)
+    int LongHealthTask1Budget = 8140,
+    bool StripTrailingSemicolon = false,
+    bool ReferenceAveraging = true)
 {
     public static readonly ProtocolOptions Default = new();
 }

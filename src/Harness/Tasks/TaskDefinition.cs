@@ -19,6 +19,8 @@ namespace BioEval.Harness.Tasks;
 /// <param name="Parser">Extracts the answer from raw output.</param>
 /// <param name="Metrics">Scores one sample each; aggregated per model.</param>
 /// <param name="PromptBuilder">Builds the chats to send; defaults to the few-shot chat of the reference.</param>
+/// <param name="Shuffle">Whether samples are shuffled with the protocol seed first (the reference does, except for LongHealth).</param>
+/// <param name="Averaging">How per-sample values become the task score.</param>
 public sealed record TaskDefinition(
     string Name,
     int Version,
@@ -29,11 +31,26 @@ public sealed record TaskDefinition(
     int MaxNewTokens,
     IOutputParser Parser,
     IReadOnlyList<ISampleMetric> Metrics,
-    IPromptBuilder? PromptBuilder = null)
+    IPromptBuilder? PromptBuilder = null,
+    bool Shuffle = true,
+    Averaging Averaging = Averaging.Mean)
 {
     /// <summary>The builder in effect.</summary>
     public IPromptBuilder Builder => PromptBuilder ?? FewShotPromptBuilder.Instance;
 
     /// <summary>All metric outputs of this task, in declaration order.</summary>
     public IEnumerable<MetricInfo> MetricOutputs => Metrics.SelectMany(m => m.Outputs);
+}
+
+/// <summary>How a task's per-sample values are averaged.</summary>
+public enum Averaging
+{
+    /// <summary>The plain mean over evaluated samples.</summary>
+    Mean,
+
+    /// <summary>
+    /// The reference's averaging for MedNLI and MeDiSumCode: its result helper stores the first sample's value
+    /// twice, so the mean runs over n + 1 values. Applied while <see cref="ProtocolOptions.ReferenceAveraging"/> is on.
+    /// </summary>
+    FirstSampleTwice,
 }

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using BioEval.Harness.Runs;
+
+namespace BioEval.Cli.Verbs;
+
+/// <summary>
+/// <c>bioeval run</c>: the benchmark without the test runner. Runs every selected task on every paired model
+/// of the profile, prints progress to stderr, and writes results.json, predictions.jsonl, prompts.jsonl and
+/// report.md. Outputs are checkpointed as they arrive; after an interruption, <c>--resume</c> continues.
+/// </summary>
+internal static class RunVerb
+{
+    public static Command Create()
+    {
+        var profile = new Option<string>("--profile") { Description = "Run profile: a name under runsettings/ or a .runsettings path.", DefaultValueFactory = _ => "embedded" };
+        var task = new Option<string[]>("--task") { Description = "Task(s) to run (repeat or comma-separate); default: all.", AllowMultipleArgumentsPerToken = true };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate at most N samples per task." };
+        var output = new Option<string?>("--out") { Description = "Output folder (default: the profile's BIOEVAL_OUT)." };
+        var resume = new Option<bool>("--resume") { Description = "Reuse outputs checkpointed by an earlier, interrupted run with the same prompts and decoding." };
+        var command = new Command("run", "Run the benchmark on a profile's models and datasets and write results and a report.") { profile, task, limit, output, resume };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            var tasks = parse.GetValue(task);
+            if (tasks is { Length: > 0 }) overrides["BIOEVAL_TASKS"] = string.Join(',', tasks);
+            if (parse.GetValue(limit) is { } n)
+            {
+                if (n < 1) { Console.Error.WriteLine($"bioeval run: --limit must be >= 1, got {n}."); return 2; }
+                overrides["BIOEVAL_LIMIT"] = n.ToString(CultureInfo.InvariantCulture);
+            }
+            if (parse.GetValue(output) is { } o) overrides["BIOEVAL_OUT"] = Path.GetFullPath(o);
+
+            RunProfile runProfile;
+            BenchmarkSession session;
+            try
+            {
+                runProfile = RunProfile.Load(parse.GetValue(profile)!, overrides);
+                session = new BenchmarkSession(runProfile, new ConsoleProgress(), parse.GetValue(resume));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException)
+            {
+                Console.Error.WriteLine($"bioeval run: {e.Message}");
+                return 2;
+            }
+
+            await using (session)
+            {
+                var models = session.Registry.PairedModels.ToList();
+                Console.Error.WriteLine($"bioeval run: profile '{runProfile.Name}', {session.Tasks.Count} task(s) x {models.Count} model(s), output {runProfile.OutputDir}");
+                var exit = 0;
+                try
+                {
+                    foreach (var t in session.Tasks)
+                        foreach (var m in models)
+                        {
+                            var r = await session.ResultAsync(t.Name, m.Name, cancellationToken);
+                            Console.Error.WriteLine(FormattableString.Invariant(
+                                $"  {t.Name} / {m.Name}: {string.Join(", ", r.Scores.Select(kv => $"{kv.Key}={kv.Value:F4}"))} ({r.Samples} samples, {r.Seconds:F1} s, {r.Backend})"));
+                        }
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.Error.WriteLine("bioeval run: interrupted; completed results are written below, outputs so far are checkpointed (rerun with --resume).");
+                    exit = 130;
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or Harness.Datasets.DatasetFormatException or ArgumentException)
+                {
+                    Console.Error.WriteLine($"bioeval run: {e.Message}");
+                    exit = 1;
+                }
+                var dir = session.Write();
+                Console.Out.WriteLine($"results: {Path.Combine(dir, "results.json")}");
+                Console.Out.WriteLine($"predictions: {Path.Combine(dir, "predictions.jsonl")}");
+                Console.Out.WriteLine($"report: {Path.Combine(dir, "report.md")}");
+                return exit;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Prints a progress line per (task, model) at most every two seconds, and at the end.</summary>
+    private sealed class ConsoleProgress : IProgress<EvalProgress>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Lock _gate = new();
+        private long _lastPrint = -10_000;
+
+        public void Report(EvalProgress value)
+        {
+            lock (_gate)
+            {
+                var now = _clock.ElapsedMilliseconds;
+                if (value.Done != value.Total && now - _lastPrint < 2000) return;
+                _lastPrint = now;
+                Console.Error.WriteLine($"  [{value.Task} / {value.Model}] {value.Done}/{value.Total} prompts");
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using BioEval.Harness.Registry;
+using BioEval.Harness.Runs;
+
+namespace BioEval.Harness.Reporting;
+
+/// <summary>
+/// The human-readable report: one table per task, one row per (pair, metric), base and biomedical score side
+/// by side with the difference. Scores are shown in percent with two decimals, as the reference publishes them.
+/// Invariant culture throughout, so the report is byte-stable across machines.
+/// </summary>
+public static class MarkdownReport
+{
+    public static string Render(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results)
+    {
+        var sb = new StringBuilder();
+        var d = profile.Decoding;
+        sb.AppendLine($"# BioEval report: profile `{profile.Name}`");
+        sb.AppendLine();
+        sb.AppendLine(Inv($"Tool version {RunStore.ToolVersion}; decoding {(d.IsGreedy ? "greedy" : $"sampling (temperature {d.Temperature}, top-p {d.TopP?.ToString(CultureInfo.InvariantCulture) ?? "1"}, seed {d.Seed}, {d.Repeats} repeat(s))")}; sample limit {profile.Limit?.ToString(CultureInfo.InvariantCulture) ?? "none"}."));
+        sb.AppendLine();
+        sb.AppendLine("Scores in percent. Δ = biomedical − base; the better side of each row is marked.");
+        foreach (var task in results.Select(r => r.Task).Distinct())
+        {
+            var byModel = results.Where(r => r.Task == task).ToDictionary(r => r.Model);
+            var any = byModel.Values.First();
+            sb.AppendLine();
+            sb.AppendLine(Inv($"## {task}"));
+            sb.AppendLine();
+            sb.AppendLine(Inv($"Task version {any.TaskVersion}, {any.Samples} samples ({any.Prompts} prompts), dataset `{Path.GetFileName(any.DatasetFile)}` (sha256 {any.DatasetSha256[..12]}), prompt pack sha256 {any.PromptPackSha256[..12]}."));
+            sb.AppendLine();
+            sb.AppendLine("| Pair | Metric | Base | Bio | Δ | Better |");
+            sb.AppendLine("|---|---|---:|---:|---:|---|");
+            foreach (var pair in registry.Pairs)
+            {
+                if (!byModel.TryGetValue(pair.Base, out var b) || !byModel.TryGetValue(pair.Bio, out var o)) continue;
+                foreach (var (metric, baseValue) in b.Scores)
+                {
+                    if (!o.Scores.TryGetValue(metric, out var bioValue)) continue;
+                    var delta = bioValue - baseValue;
+                    var better = Math.Abs(delta) < 1e-12 ? "tie" : delta > 0 ? "bio" : "base";
+                    sb.AppendLine(Inv($"| {pair.Base} → {pair.Bio} | {metric} | {baseValue * 100:F2} | {bioValue * 100:F2} | {delta * 100:+0.00;-0.00;0.00} | {better} |"));
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

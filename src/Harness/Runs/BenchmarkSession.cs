@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using BioEval.Harness.Registry;
+using BioEval.Harness.Tasks;
+using BioEval.Models;
+using Microsoft.Extensions.AI;
+
+namespace BioEval.Harness.Runs;
+
+/// <summary>
+/// One benchmark run over a profile, shared by the CLI and the test fixture. Each model is loaded once,
+/// each dataset is prepared once, and each (task, model) result is computed once however many pairs and
+/// test cases ask for it; at the end <see cref="Write"/> stores every computed result.
+/// </summary>
+public sealed class BenchmarkSession : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _models = new();
+    private readonly ConcurrentDictionary<string, Lazy<PreparedTask>> _prepared = new();
+    private readonly ConcurrentDictionary<(string Task, string Model), Lazy<Task<TaskResult>>> _results = new();
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public BenchmarkSession(RunProfile profile, IProgress<EvalProgress>? progress = null, bool resume = false)
+    {
+        Profile = profile;
+        Progress = progress;
+        Registry = ModelRegistry.Load(profile.ModelsFile);
+        Tasks = TaskCatalog.Select(new TaskEnvironment(profile.Protocol, profile.IcdCodeList), profile.Tasks);
+        Checkpoint = new Checkpoint(Path.Combine(profile.OutputDir, "checkpoints"), DecodingKey(profile.Decoding), resume);
+    }
+
+    public RunProfile Profile { get; }
+    public ModelRegistry Registry { get; }
+    public IReadOnlyList<TaskDefinition> Tasks { get; }
+    public Checkpoint Checkpoint { get; }
+    public IProgress<EvalProgress>? Progress { get; }
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The task named <paramref name="name"/> among the profile's tasks.</summary>
+    public TaskDefinition Task(string name) =>
+        Tasks.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"Task '{name}' is not selected in profile '{Profile.Name}'.");
+
+    /// <summary>The loaded model (loaded on first use, then shared).</summary>
+    public IChatClient Model(string name) =>
+        _models.GetOrAdd(name, n => new Lazy<IChatClient>(() => ModelFactory.Create(Registry.Model(n)))).Value;
+
+    /// <summary>The result of <paramref name="model"/> on <paramref name="task"/>, computed once.</summary>
+    public Task<TaskResult> ResultAsync(string task, string model, CancellationToken cancellationToken = default) =>
+        _results.GetOrAdd((task, model), key => new Lazy<Task<TaskResult>>(() => ComputeAsync(key.Task, key.Model, cancellationToken))).Value;
+
+    /// <summary>Every result computed so far, in task then registry order.</summary>
+    public IReadOnlyList<TaskResult> CompletedResults() =>
+        [.. Tasks.SelectMany(t => Registry.Models.Select(m => (t.Name, m.Name)))
+            .Where(_results.ContainsKey)
+            .Select(k => _results[k].Value)
+            .Where(r => r.IsCompletedSuccessfully)
+            .Select(r => r.Result)];
+
+    /// <summary>Writes results.json, predictions.jsonl, prompts.jsonl and report.md for the completed results.</summary>
+    public string Write() => RunStore.Write(Profile, Registry, CompletedResults(), Started);
+
+    private async Task<TaskResult> ComputeAsync(string taskName, string modelName, CancellationToken cancellationToken)
+    {
+        var task = Task(taskName);
+        var prepared = _prepared.GetOrAdd(taskName, _ => new Lazy<PreparedTask>(() =>
+            PreparedTask.Load(task, Profile.DatasetPath(task.Name, task.DataFile), Profile.Protocol))).Value;
+        // One (task, model) at a time: the engine batches the requests of one evaluation, and running two
+        // evaluations at once would only make them compete for the same cores or GPU.
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var options = new EvalOptions(Profile.Decoding, Profile.Protocol, Profile.Limit, Profile.Concurrency, Checkpoint);
+            return await TaskEvaluator.EvaluateAsync(prepared, modelName, Model(modelName), options, Progress, cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private static string DecodingKey(DecodingSettings d) =>
+        FormattableString.Invariant($"t{d.Temperature}-p{d.TopP}-s{d.Seed}");
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var m in _models.Values.Where(m => m.IsValueCreated)) m.Value.Dispose();
+        _oneAtATime.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using BioEval.Harness.Metrics;
+using BioEval.Harness.Protocol;
+using BioEval.Harness.Tasks;
+using BioEval.Models;
+using Microsoft.Extensions.AI;
+
+namespace BioEval.Harness.Runs;
+
+/// <summary>Progress of one task on one model.</summary>
+public sealed record EvalProgress(string Task, string Model, int Done, int Total);
+
+/// <summary>What the evaluator needs besides the task and the model.</summary>
+/// <param name="Decoding">Decoding settings, recorded with the result.</param>
+/// <param name="Protocol">Protocol options.</param>
+/// <param name="Limit">Evaluate at most this many samples (all prompts of a sample count as one).</param>
+/// <param name="Concurrency">Requests in flight at once; batching engines pack them into batches.</param>
+/// <param name="Checkpoint">Where completed outputs are appended as they arrive, or null.</param>
+public sealed record EvalOptions(
+    DecodingSettings Decoding,
+    ProtocolOptions Protocol,
+    int? Limit = null,
+    int Concurrency = 8,
+    Checkpoint? Checkpoint = null);
+
+/// <summary>
+/// Runs one prepared task on one model: builds the prompts, sends them (concurrently, results kept in
+/// evaluation order), parses, scores and aggregates. Metric errors are not swallowed: a metric that throws
+/// fails the case, because a silently missing score is worse than a loud one.
+/// </summary>
+public static class TaskEvaluator
+{
+    public static async Task<TaskResult> EvaluateAsync(
+        PreparedTask prepared, string modelName, IChatClient model, EvalOptions options,
+        IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var task = prepared.Task;
+        var watch = Stopwatch.StartNew();
+        var tokens = model.GetService<ITokenCounter>()
+            ?? throw new InvalidOperationException($"Model '{modelName}' offers no ITokenCounter; every backend must count tokens.");
+        var items = Limit(task.Builder.Build(new PromptContext(prepared.Ordered, task.FewShot, prepared.Pack, tokens, options.Protocol)), options.Limit);
+
+        var repeats = options.Decoding.Repeats;
+        var jobs = items.SelectMany(item => Enumerable.Range(0, repeats).Select(r => (item, repeat: r))).ToList();
+        var outputs = new string[jobs.Count];
+        var turns = items.ToDictionary(i => i.Id, i => ChatTurn.From(i.Messages));
+        var hashes = turns.ToDictionary(kv => kv.Key, kv => ChatTurn.Hash(kv.Value));
+        var done = 0;
+        var resumed = options.Checkpoint?.Completed(task.Name, modelName) ?? new Dictionary<(string, int, string), string>();
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, jobs.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken },
+            async (index, ct) =>
+            {
+                var (item, repeat) = jobs[index];
+                var hash = hashes[item.Id];
+                if (!resumed.TryGetValue((item.Id, repeat, hash), out var text))
+                {
+                    var response = await model.GetResponseAsync(item.Messages, ChatOptionsFor(task, item, repeat, options.Decoding), ct);
+                    text = response.Text;
+                    options.Checkpoint?.Append(task.Name, modelName, item.Id, repeat, hash, text);
+                }
+                outputs[index] = text;
+                progress?.Report(new EvalProgress(task.Name, modelName, Interlocked.Increment(ref done), jobs.Count));
+            });
+
+        var predictions = new List<PredictionRecord>(jobs.Count);
+        var perSample = new List<IReadOnlyDictionary<string, double>>(jobs.Count);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var (item, repeat) = jobs[i];
+            var parsed = task.Parser.Parse(outputs[i]);
+            var input = new ScoringInput(outputs[i], parsed, item.Sample);
+            var scores = new Dictionary<string, double>();
+            foreach (var metric in task.Metrics)
+                foreach (var (name, value) in metric.Score(input))
+                    scores[name] = value;
+            perSample.Add(scores);
+            predictions.Add(new PredictionRecord(item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores));
+        }
+
+        return new TaskResult(
+            task.Name, task.Version, modelName,
+            Aggregate(task, perSample, options.Protocol),
+            Samples: items.Select(i => i.Sample.Id).Distinct().Count(),
+            Prompts: jobs.Count,
+            prepared.DatasetFile, prepared.DatasetSha256, prepared.Pack.Hash,
+            Backend: model.GetService<ChatClientMetadata>()?.ProviderName ?? model.GetType().Name,
+            watch.Elapsed.TotalSeconds,
+            predictions)
+        {
+            Chats = turns,
+        };
+    }
+
+    /// <summary>Every metric's aggregate over the per-sample values, in the task's averaging mode.</summary>
+    public static IReadOnlyDictionary<string, double> Aggregate(
+        TaskDefinition task, IReadOnlyList<IReadOnlyDictionary<string, double>> perSample, ProtocolOptions protocol)
+    {
+        var values = task.Averaging == Averaging.FirstSampleTwice && protocol.ReferenceAveraging && perSample.Count > 0
+            ? [perSample[0], .. perSample]
+            : perSample;
+        var result = new Dictionary<string, double>();
+        foreach (var metric in task.Metrics)
+        {
+            var names = metric.Outputs.Select(o => o.Name).ToHashSet();
+            var own = values.Select(v => (IReadOnlyDictionary<string, double>)v.Where(kv => names.Contains(kv.Key)).ToDictionary()).ToList();
+            foreach (var (name, value) in metric.Aggregate(own)) result[name] = value;
+        }
+        return result;
+    }
+
+    private static IReadOnlyList<EvalItem> Limit(IReadOnlyList<EvalItem> items, int? limit)
+    {
+        if (limit is null) return items;
+        var keep = items.Select(i => i.Sample.Id).Distinct().Take(limit.Value).ToHashSet();
+        return items.Where(i => keep.Contains(i.Sample.Id)).ToList();
+    }
+
+    private static ChatOptions ChatOptionsFor(TaskDefinition task, EvalItem item, int repeat, DecodingSettings decoding) => new()
+    {
+        MaxOutputTokens = task.MaxNewTokens,
+        Temperature = (float)decoding.Temperature,
+        TopP = decoding.TopP is { } p ? (float)p : null,
+        Seed = decoding.IsGreedy ? null : decoding.Seed + repeat,
+        AdditionalProperties = new AdditionalPropertiesDictionary
+        {
+            [ModelKeys.Reference] = item.Sample.Reference,
+            [ModelKeys.Task] = task.Name,
+        },
+    };
+}
