@@ -1,0 +1,59 @@
+using BioEval.Harness.Runs;
+
+namespace BioEval.Harness.Tests.Runs;
+
+public sealed class RunProfileTests
+{
+    [Fact]
+    public void EmbeddedProfileRunsFixturesGreedilyAndRequiresSnapshots()
+    {
+        var p = RunProfile.Load("embedded");
+        Assert.Equal("embedded", p.Name);
+        Assert.EndsWith(Path.Combine("fixtures", "datasets"), p.DataDir);
+        Assert.True(p.Decoding.IsGreedy);
+        Assert.True(p.RequireSnapshots);
+        Assert.Null(p.Limit);
+    }
+
+    [Fact]
+    public void OverridesWinOverTheFile()
+    {
+        var p = RunProfile.Load("embedded", new Dictionary<string, string?> { ["BIOEVAL_LIMIT"] = "4", ["BIOEVAL_TASKS"] = "MedNLI, MeQSum" });
+        Assert.Equal(4, p.Limit);
+        Assert.Equal(["MedNLI", "MeQSum"], p.Tasks);
+    }
+
+    [Fact]
+    public void UnknownProfileListsTheKnownOnes()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => RunProfile.Load("nope"));
+        Assert.Contains("embedded", e.Message);
+        Assert.Contains("smoke", e.Message);
+    }
+
+    [Theory]
+    [InlineData("BIOEVAL_LIMIT", "many", "integer")]
+    [InlineData("BIOEVAL_LIMIT", "0", "at least 1")]
+    [InlineData("BIOEVAL_TEMPERATURE", "-1", "Temperature")]
+    [InlineData("BIOEVAL_REQUIRE_SNAPSHOTS", "yes", "true or false")]
+    public void BadValuesAreNamedInTheError(string key, string value, string expected)
+    {
+        var e = Assert.ThrowsAny<Exception>(() => RunProfile.Load("embedded", new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void PerTaskDatasetOverrideWinsOverTheDataFolder()
+    {
+        var p = RunProfile.Load("embedded", new Dictionary<string, string?> { ["BIOEVAL_DATA_MEDNLI"] = "/data/mednli.jsonl" });
+        Assert.Equal("/data/mednli.jsonl", p.DatasetPath("MedNLI", "mli_test_v1.jsonl"));
+        Assert.Equal(Path.Combine(p.DataDir, "MeQSum", "x.xlsx"), p.DatasetPath("MeQSum", "x.xlsx"));
+    }
+
+    [Fact]
+    public void UnsetVariableInAPathIsAnErrorNamingIt()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => RunProfile.Load("embedded", new Dictionary<string, string?> { ["BIOEVAL_DATA"] = "${BIOEVAL_SURELY_UNSET_VARIABLE}/x" }));
+        Assert.Contains("BIOEVAL_SURELY_UNSET_VARIABLE", e.Message);
+    }
+}
