@@ -30,4 +30,8 @@ public sealed class ClinicalTaskTheories(BenchmarkFixture fixture)
     [Theory, Trait("Task", "MeDiSumCode")]
     [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
     public Task MeDiSumCode(string pair) => SnapshotGate.CheckAsync(fixture, "MeDiSumCode", pair);
+
+    [Theory, Trait("Task", "NER")]
+    [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
+    public Task NER(string pair) => SnapshotGate.CheckAsync(fixture, "NER", pair);
 }

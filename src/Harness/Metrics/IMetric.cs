@@ -20,10 +20,13 @@ public sealed record ScoringInput(string RawOutput, string Parsed, Sample Sample
 /// </summary>
 public interface ISampleMetric
 {
-    /// <summary>The values this metric produces per sample.</summary>
+    /// <summary>The values this metric reports for a task (what <see cref="Aggregate"/> returns).</summary>
     IReadOnlyList<MetricInfo> Outputs { get; }
 
-    /// <summary>Scores one sample; returns one value per entry of <see cref="Outputs"/>.</summary>
+    /// <summary>
+    /// Scores one sample. Returns the per-sample value of each output it can, plus any auxiliary values
+    /// its <see cref="Aggregate"/> needs (e.g. true-positive counts for micro averages).
+    /// </summary>
     IReadOnlyDictionary<string, double> Score(ScoringInput input);
 
     /// <summary>Combines per-sample values into the task score (default: arithmetic mean).</summary>

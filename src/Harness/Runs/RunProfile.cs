@@ -43,6 +43,7 @@ public sealed record RunProfile(
         ["BIOEVAL_LONGHEALTH_BUDGET"] = "LongHealth task 1 token budget",
         ["BIOEVAL_STRIP_TRAILING_SEMICOLON"] = "problem lists: really strip a trailing ';' (the reference does not)",
         ["BIOEVAL_PLAIN_MEAN"] = "true: plain means for MedNLI/MeDiSumCode (the reference counts the first sample twice)",
+        ["BIOEVAL_NER_SHOTS"] = "NER few-shot examples from the train split (0 = zero-shot; default 3)",
         ["BIOEVAL_TOLERANCE"] = "allowed score decline against the snapshot before a case fails",
         ["BIOEVAL_REQUIRE_SNAPSHOTS"] = "true: a case without a committed snapshot fails",
         ["BIOEVAL_CONCURRENCY"] = "requests in flight per model",
@@ -120,7 +121,9 @@ public sealed record RunProfile(
             DocumentSeed: Int("BIOEVAL_DOCUMENT_SEED") ?? ProtocolOptions.Default.DocumentSeed,
             LongHealthTask1Budget: Int("BIOEVAL_LONGHEALTH_BUDGET") ?? ProtocolOptions.Default.LongHealthTask1Budget,
             StripTrailingSemicolon: Bool("BIOEVAL_STRIP_TRAILING_SEMICOLON", false),
-            ReferenceAveraging: !Bool("BIOEVAL_PLAIN_MEAN", false));
+            ReferenceAveraging: !Bool("BIOEVAL_PLAIN_MEAN", false),
+            NerFewShot: Int("BIOEVAL_NER_SHOTS") ?? ProtocolOptions.Default.NerFewShot);
+        if (protocol.NerFewShot < 0) throw new InvalidDataException($"BIOEVAL_NER_SHOTS must be >= 0, got {protocol.NerFewShot}.");
         return new RunProfile(
             Name: Get("BIOEVAL_PROFILE") ?? "embedded",
             ModelsFile: PathOf("BIOEVAL_MODELS", "runsettings/models/embedded.json"),

@@ -65,23 +65,25 @@ public static class TaskEvaluator
             });
 
         var predictions = new List<PredictionRecord>(jobs.Count);
-        var perSample = new List<IReadOnlyDictionary<string, double>>(jobs.Count);
+        var perMetric = task.Metrics.Select(_ => new List<IReadOnlyDictionary<string, double>>(jobs.Count)).ToList();
         for (var i = 0; i < jobs.Count; i++)
         {
             var (item, repeat) = jobs[i];
             var parsed = task.Parser.Parse(outputs[i]);
             var input = new ScoringInput(outputs[i], parsed, item.Sample);
             var scores = new Dictionary<string, double>();
-            foreach (var metric in task.Metrics)
-                foreach (var (name, value) in metric.Score(input))
-                    scores[name] = value;
-            perSample.Add(scores);
+            for (var m = 0; m < task.Metrics.Count; m++)
+            {
+                var values = task.Metrics[m].Score(input);
+                perMetric[m].Add(values);
+                foreach (var (name, value) in values) scores[name] = value;
+            }
             predictions.Add(new PredictionRecord(item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores));
         }
 
         return new TaskResult(
             task.Name, task.Version, modelName,
-            Aggregate(task, perSample, options.Protocol),
+            Aggregate(task, perMetric, options.Protocol),
             Samples: items.Select(i => i.Sample.Id).Distinct().Count(),
             Prompts: jobs.Count,
             prepared.DatasetFile, prepared.DatasetSha256, prepared.Pack.Hash,
@@ -93,19 +95,17 @@ public static class TaskEvaluator
         };
     }
 
-    /// <summary>Every metric's aggregate over the per-sample values, in the task's averaging mode.</summary>
+    /// <summary>Every metric's aggregate over its per-sample values (one list per metric), in the task's averaging mode.</summary>
     public static IReadOnlyDictionary<string, double> Aggregate(
-        TaskDefinition task, IReadOnlyList<IReadOnlyDictionary<string, double>> perSample, ProtocolOptions protocol)
+        TaskDefinition task, IReadOnlyList<IReadOnlyList<IReadOnlyDictionary<string, double>>> perMetric, ProtocolOptions protocol)
     {
-        var values = task.Averaging == Averaging.FirstSampleTwice && protocol.ReferenceAveraging && perSample.Count > 0
-            ? [perSample[0], .. perSample]
-            : perSample;
         var result = new Dictionary<string, double>();
-        foreach (var metric in task.Metrics)
+        for (var m = 0; m < task.Metrics.Count; m++)
         {
-            var names = metric.Outputs.Select(o => o.Name).ToHashSet();
-            var own = values.Select(v => (IReadOnlyDictionary<string, double>)v.Where(kv => names.Contains(kv.Key)).ToDictionary()).ToList();
-            foreach (var (name, value) in metric.Aggregate(own)) result[name] = value;
+            var values = perMetric[m];
+            if (task.Averaging == Averaging.FirstSampleTwice && protocol.ReferenceAveraging && values.Count > 0)
+                values = [values[0], .. values];
+            foreach (var (name, value) in task.Metrics[m].Aggregate(values)) result[name] = value;
         }
         return result;
     }

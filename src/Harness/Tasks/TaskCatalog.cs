@@ -12,6 +12,7 @@ public static class TaskCatalog
 {
     public static IReadOnlyList<TaskDefinition> All(TaskEnvironment env) =>
     [
+        NER.NerTask.Create(env),
     ];
 
     /// <summary>The names of the known tasks.</summary>

@@ -31,8 +31,10 @@ public abstract class BaselineChatClient(string name, int contextLength = 8192) 
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-        : serviceKey is null && serviceType == typeof(ITokenCounter) ? _tokens
+        serviceKey is not null ? null
+        : serviceType.IsInstanceOfType(this) ? this
+        : serviceType == typeof(ITokenCounter) ? _tokens
+        : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("baseline", defaultModelId: Name)
         : null;
 
     public void Dispose() => GC.SuppressFinalize(this);
