@@ -112,14 +112,14 @@ public static class ScoreFile
             throw new FormatException($"{Where()}: field 'prediction' must be a string, found {Kind(prediction)}.");
         var reference = Field(root, "reference");
 
-        var idText = id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
+        var idText = id.ValueKind == JsonValueKind.String ? Text(id, "id") : id.GetRawText();
         var empty = new Dictionary<string, string>();
         if (!entry.ReferenceIsList)
         {
             if (reference.ValueKind != JsonValueKind.String)
                 throw new FormatException(
                     $"{Where()}: field 'reference' must be a string for metric '{entry.Name}', found {Kind(reference)}.");
-            return new Record(id, prediction.GetString()!, new Sample(idText, empty, reference.GetString()!));
+            return new Record(id, Text(prediction, "prediction"), new Sample(idText, empty, Text(reference, "reference")));
         }
 
         if (reference.ValueKind != JsonValueKind.Array)
@@ -131,10 +131,23 @@ public static class ScoreFile
         {
             if (item.ValueKind != JsonValueKind.String)
                 throw new FormatException($"{Where()}: field 'reference'[{index}] must be a string, found {Kind(item)}.");
-            items.Add(item.GetString()!);
+            items.Add(Text(item, $"reference[{index}]"));
             index++;
         }
-        return new Record(id, prediction.GetString()!, new Sample(idText, empty, string.Join(", ", items), items));
+        return new Record(id, Text(prediction, "prediction"), new Sample(idText, empty, string.Join(", ", items), items));
+
+        // A string holding an escaped lone surrogate ("\ud800") parses but cannot become a .NET string.
+        string Text(JsonElement value, string name)
+        {
+            try
+            {
+                return value.GetString()!;
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new FormatException($"{Where()}: field '{name}' is not a valid UTF-16 string ({e.Message}).", e);
+            }
+        }
 
         JsonElement Field(JsonElement obj, string name) => obj.TryGetProperty(name, out var value)
             ? value

@@ -93,6 +93,7 @@ public sealed class ScoreFileTests : IDisposable
     [InlineData("mednli", """{"id":"b","prediction":null,"reference":"y"}""", "'prediction' must be a string")]
     [InlineData("icd", """{"id":"b","prediction":"I10","reference":"I10"}""", "'reference' must be an array of strings")]
     [InlineData("icd", """{"id":"b","prediction":"I10","reference":["I10",3]}""", "'reference'[1] must be a string")]
+    [InlineData("rouge", """{"id":"b","prediction":"\ud800","reference":"y"}""", "field 'prediction' is not a valid UTF-16 string")]
     [InlineData("icd", """{"id":true,"prediction":"I10","reference":["I10"]}""", "'id' must be a string or a number")]
     public void BadLineExitsWithTwoAndNamesTheLine(string metric, string badLine, string expectedMessage)
     {
