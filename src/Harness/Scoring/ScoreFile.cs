@@ -1,0 +1,181 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using BioEval.Harness.Datasets;
+using BioEval.Harness.Metrics;
+
+namespace BioEval.Harness.Scoring;
+
+/// <summary>
+/// The logic of <c>bioeval score</c>: scores a JSON-lines file of <c>{"id","prediction","reference"}</c> records
+/// with one metric and writes one compact JSON line of per-example values per record, so the metric code can be
+/// checked against the reference implementation on identical inputs.
+/// </summary>
+/// <remarks>
+/// Adding a metric is one more <see cref="Entry"/> in <see cref="Metrics"/>. The output fields are the metric's
+/// <see cref="ISampleMetric.Outputs"/> in order, after "id" (echoed as given, string or number). The whole file is
+/// validated before anything is written, so bad input yields no partial output.
+/// </remarks>
+public static class ScoreFile
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for bad input (unknown metric, missing or malformed file).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>How a metric's records look and how its metric is built.</summary>
+    /// <param name="Name">The <c>--metric</c> value.</param>
+    /// <param name="ReferenceIsList">Whether "reference" is an array of strings (else a string).</param>
+    /// <param name="Create">Builds the metric; receives the loaded <c>--codes</c> list, or null.</param>
+    public sealed record Entry(string Name, bool ReferenceIsList, Func<IcdCodeList?, ISampleMetric> Create);
+
+    /// <summary>The metrics <c>bioeval score</c> knows.</summary>
+    public static readonly IReadOnlyList<Entry> Metrics =
+    [
+        new("rouge", ReferenceIsList: false, _ => RougeMetric.Instance),
+        new("mednli", ReferenceIsList: false, _ => MedNliAccuracyMetric.Instance),
+        // With --codes the line also gets "valid_ratio" after the six P/R/F1 fields.
+        new("icd", ReferenceIsList: true, codes => new IcdCodeMetric(codes)),
+    ];
+
+    private static readonly JsonWriterOptions Compact = new()
+    {
+        Indented = false,
+        // Ids are echoed for machines, not embedded in HTML, so non-ASCII stays readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Scores <paramref name="inputPath"/>; returns <see cref="Ok"/> or <see cref="BadInput"/>.</summary>
+    public static int Run(string metric, string inputPath, TextWriter output, TextWriter error, string? codeListPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var entry = Metrics.FirstOrDefault(m => string.Equals(m.Name, metric, StringComparison.Ordinal));
+        if (entry is null)
+        {
+            error.WriteLine($"Unknown metric '{metric}'; expected one of: {string.Join(", ", Metrics.Select(m => m.Name))}.");
+            return BadInput;
+        }
+        if (!File.Exists(inputPath))
+        {
+            error.WriteLine($"Input file '{inputPath}' does not exist.");
+            return BadInput;
+        }
+
+        try
+        {
+            var codes = codeListPath is null ? null : IcdCodeList.Load(codeListPath);
+            var scorer = entry.Create(codes);
+            var lines = new List<string>();
+            var lineNumber = 0;
+            foreach (var line in File.ReadLines(inputPath))
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                var record = ParseRecord(line, entry, inputPath, lineNumber);
+                var values = scorer.Score(new ScoringInput(record.Prediction, record.Prediction, record.Sample));
+                lines.Add(FormatLine(record.Id, scorer.Outputs, values));
+            }
+            foreach (var l in lines) output.WriteLine(l);
+            return Ok;
+        }
+        catch (Exception e) when (e is FormatException or FileNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine(e.Message);
+            return BadInput;
+        }
+    }
+
+    private sealed record Record(JsonElement Id, string Prediction, Sample Sample);
+
+    private static Record ParseRecord(string line, Entry entry, string path, int lineNumber)
+    {
+        string Where() => $"{path}:{lineNumber}";
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{Where()}: not valid JSON ({e.Message}).", e);
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new FormatException($"{Where()}: expected a JSON object, found {Kind(root)}.");
+
+        var id = Field(root, "id");
+        if (id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+            throw new FormatException($"{Where()}: field 'id' must be a string or a number, found {Kind(id)}.");
+        var prediction = Field(root, "prediction");
+        if (prediction.ValueKind != JsonValueKind.String)
+            throw new FormatException($"{Where()}: field 'prediction' must be a string, found {Kind(prediction)}.");
+        var reference = Field(root, "reference");
+
+        var idText = id.ValueKind == JsonValueKind.String ? Text(id, "id") : id.GetRawText();
+        var empty = new Dictionary<string, string>();
+        if (!entry.ReferenceIsList)
+        {
+            if (reference.ValueKind != JsonValueKind.String)
+                throw new FormatException(
+                    $"{Where()}: field 'reference' must be a string for metric '{entry.Name}', found {Kind(reference)}.");
+            return new Record(id, Text(prediction, "prediction"), new Sample(idText, empty, Text(reference, "reference")));
+        }
+
+        if (reference.ValueKind != JsonValueKind.Array)
+            throw new FormatException(
+                $"{Where()}: field 'reference' must be an array of strings for metric '{entry.Name}', found {Kind(reference)}.");
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in reference.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+                throw new FormatException($"{Where()}: field 'reference'[{index}] must be a string, found {Kind(item)}.");
+            items.Add(Text(item, $"reference[{index}]"));
+            index++;
+        }
+        return new Record(id, Text(prediction, "prediction"), new Sample(idText, empty, string.Join(", ", items), items));
+
+        // A string holding an escaped lone surrogate ("\ud800") parses but cannot become a .NET string.
+        string Text(JsonElement value, string name)
+        {
+            try
+            {
+                return value.GetString()!;
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new FormatException($"{Where()}: field '{name}' is not a valid UTF-16 string ({e.Message}).", e);
+            }
+        }
+
+        JsonElement Field(JsonElement obj, string name) => obj.TryGetProperty(name, out var value)
+            ? value
+            : throw new FormatException($"{Where()}: missing field '{name}'.");
+    }
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static string FormatLine(JsonElement id, IReadOnlyList<MetricInfo> outputs, IReadOnlyDictionary<string, double> values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, Compact))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("id");
+            id.WriteTo(writer);
+            // Utf8JsonWriter writes doubles in the shortest form that round-trips.
+            foreach (var o in outputs) writer.WriteNumber(o.Name, values[o.Name]);
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,80 @@
+using BioEval.Harness.Metrics;
+
+namespace BioEval.Harness.Tests.Metrics;
+
+public sealed class IcdCodeListTests
+{
+    [Fact]
+    public void ParsesCmsCodesFileLines()
+    {
+        var list = Parse("E119    Type 2 diabetes, no complications\nI10     High blood pressure\n");
+        Assert.Equal(2, list.Count);
+        Assert.True(list.Contains("E119"));
+        Assert.True(list.Contains("E11.9"));   // dots are removed before lookup
+        Assert.False(list.Contains("E11"));    // categories are absent from a codes file
+    }
+
+    [Fact]
+    public void ParsesCmsOrderFileLinesIncludingCategories()
+    {
+        var list = Parse(
+            "00001 A00     0 Cholera                                                      Cholera\n" +
+            "00002 A000    1 Cholera due to V cholerae                                    Cholera due to V cholerae\n");
+        Assert.True(list.Contains("A00"));
+        Assert.True(list.Contains("A00.0"));
+        Assert.False(list.Contains("00001"));
+    }
+
+    [Fact]
+    public void ParsesOneCodePerLineWithOrWithoutDotsSkippingBlanksAndComments()
+    {
+        var list = Parse("# my list\nI10\n\nE11.65\n  S72.001A  \n");
+        Assert.Equal(3, list.Count);
+        Assert.True(list.Contains("E1165"));
+        Assert.True(list.Contains("S72001A"));
+    }
+
+    [Theory]
+    [InlineData("e119")]   // lookup is case-sensitive, like icd10.find
+    [InlineData("")]
+    [InlineData("I1")]
+    [InlineData("U071")]
+    public void LookupIsExact(string code)
+    {
+        Assert.False(Parse("E119\nI10\n").Contains(code));
+    }
+
+    [Fact]
+    public void MalformedLineNamesSourceAndLine()
+    {
+        var e = Assert.Throws<FormatException>(() => Parse("I10\nE119\nhello world\n"));
+        Assert.Contains("codes.txt:3", e.Message);
+        Assert.Contains("hello", e.Message);
+    }
+
+    [Fact]
+    public void SampleFixtureLoadsInCmsCodesFormat()
+    {
+        var list = IcdCodeList.Load(Path.Combine(RepoRoot(), "fixtures", "icd10", "icd10cm-sample.txt"));
+        Assert.True(list.Count >= 30);
+        Assert.True(list.Contains("I10"));
+        Assert.True(list.Contains("S72.001A"));
+        Assert.False(list.Contains("E11"));
+    }
+
+    [Fact]
+    public void MissingFileNamesThePath()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => IcdCodeList.Load("/nonexistent/codes.txt"));
+        Assert.Contains("/nonexistent/codes.txt", e.Message);
+    }
+
+    private static IcdCodeList Parse(string text) => IcdCodeList.Parse(new StringReader(text), "codes.txt");
+
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "BioEval.sln"))) return dir.FullName;
+        throw new InvalidOperationException("BioEval.sln not found above " + AppContext.BaseDirectory);
+    }
+}
