@@ -6,6 +6,7 @@ foreach (var verb in new[]
 {
     RunVerb.Create(),
     ShuffleVerb.Create(),
+    ScoreVerb.Create(),
 })
 {
     root.Subcommands.Add(verb);

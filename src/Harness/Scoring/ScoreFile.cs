@@ -27,7 +27,14 @@ public static class ScoreFile
     /// <param name="Name">The <c>--metric</c> value.</param>
     /// <param name="ReferenceIsList">Whether "reference" is an array of strings (else a string).</param>
     /// <param name="Create">Builds the metric; receives the loaded <c>--codes</c> list, or null.</param>
-    public sealed record Entry(string Name, bool ReferenceIsList, Func<IcdCodeList?, ISampleMetric> Create);
+    /// <param name="Parse">The task's output parser, where the metric scores a parsed answer; null scores the prediction as given.</param>
+    /// <param name="Fields">The per-example fields printed; null prints the metric's outputs.</param>
+    public sealed record Entry(
+        string Name,
+        bool ReferenceIsList,
+        Func<IcdCodeList?, ISampleMetric> Create,
+        Func<string, string>? Parse = null,
+        IReadOnlyList<string>? Fields = null);
 
     /// <summary>The metrics <c>bioeval score</c> knows.</summary>
     public static readonly IReadOnlyList<Entry> Metrics =
@@ -36,6 +43,9 @@ public static class ScoreFile
         new("mednli", ReferenceIsList: false, _ => MedNliAccuracyMetric.Instance),
         // With --codes the line also gets "valid_ratio" after the six P/R/F1 fields.
         new("icd", ReferenceIsList: true, codes => new IcdCodeMetric(codes)),
+        // Gold mentions as written; the raw output goes through the NER task's parser with the default pack's none word.
+        new("ner", ReferenceIsList: true, _ => MentionSetMetric.Instance,
+            Parse: new Tasks.NER.MentionListParser("none").Parse, Fields: ["ner_p", "ner_r", "ner_f1"]),
     ];
 
     private static readonly JsonWriterOptions Compact = new()
@@ -73,8 +83,10 @@ public static class ScoreFile
                 lineNumber++;
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 var record = ParseRecord(line, entry, inputPath, lineNumber);
-                var values = scorer.Score(new ScoringInput(record.Prediction, record.Prediction, record.Sample));
-                lines.Add(FormatLine(record.Id, scorer.Outputs, values));
+                var parsed = entry.Parse is null ? record.Prediction : entry.Parse(record.Prediction);
+                var values = scorer.Score(new ScoringInput(record.Prediction, parsed, record.Sample));
+                var fields = entry.Fields ?? [.. scorer.Outputs.Select(o => o.Name).Where(values.ContainsKey)];
+                lines.Add(FormatLine(record.Id, fields, values));
             }
             foreach (var l in lines) output.WriteLine(l);
             return Ok;
@@ -164,7 +176,7 @@ public static class ScoreFile
         _ => "null",
     };
 
-    private static string FormatLine(JsonElement id, IReadOnlyList<MetricInfo> outputs, IReadOnlyDictionary<string, double> values)
+    private static string FormatLine(JsonElement id, IReadOnlyList<string> fields, IReadOnlyDictionary<string, double> values)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, Compact))
@@ -173,7 +185,7 @@ public static class ScoreFile
             writer.WritePropertyName("id");
             id.WriteTo(writer);
             // Utf8JsonWriter writes doubles in the shortest form that round-trips.
-            foreach (var o in outputs) writer.WriteNumber(o.Name, values[o.Name]);
+            foreach (var name in fields) writer.WriteNumber(name, values[name]);
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
