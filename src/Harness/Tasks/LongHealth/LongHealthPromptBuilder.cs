@@ -1,0 +1,191 @@
+using BioEval.Harness.Datasets;
+using BioEval.Harness.Prompts;
+using BioEval.Harness.Protocol;
+using BioEval.Models;
+using Microsoft.Extensions.AI;
+
+namespace BioEval.Harness.Tasks.LongHealth;
+
+/// <summary>
+/// Builds LongHealth's prompts as the reference's task loops and <c>create_prompt</c> do. Zero-shot: each chat is
+/// [system, user]. Samples are taken in the given order (<see cref="PromptContext.Shuffled"/>, which the caller
+/// passes unshuffled for this task, i.e. in file order), and few-shot settings are ignored.
+/// <list type="bullet">
+/// <item>Task 1: 5 prompts per question (<c>&lt;id&gt;/t1/0..4</c>), the question's answer texts (in
+/// <c>answer_location</c> order) then the patient's other texts (in file order), options A–E, budget
+/// <see cref="ProtocolOptions.LongHealthTask1Budget"/> minus the system prompt's tokens. Expected: the gold letter.</item>
+/// <item>Tasks 2 and 3: 10 iterations per question, j = 0..9. Each first draws 10 distractor texts from all other
+/// patients' texts (<c>random.sample</c>), then builds one prompt with options A–F (F from the pack's
+/// <c>optionF</c>) and budget <see cref="ITokenCounter.ContextLength"/> minus the system prompt's tokens. Even j is
+/// task 3 (<c>&lt;id&gt;/t3/j</c>): distractors only, expected "F". Odd j is task 2 (<c>&lt;id&gt;/t2/j</c>): the
+/// answer texts first, then the distractors, expected the gold letter.</item>
+/// </list>
+/// Packing: documents are added in order while <c>total + length ≤ budget</c> (total starting at the tokens of
+/// question, options and raw template, and growing by each document plus one separator); the first document that
+/// does not fit is cut to the remaining tokens with <see cref="ITokenCounter.Truncate"/> and packing stops. The
+/// selected documents are then shuffled and joined with the pack's <c>documentSeparator</c>.
+/// </summary>
+/// <remarks>
+/// Randomness: one <see cref="PythonRandom"/> seeded with <see cref="ProtocolOptions.DocumentSeed"/> serves the
+/// whole build, called in the reference's order (task 1's shuffles, then per iteration of tasks 2/3 a sample and
+/// a shuffle), so a build is reproducible. The reference never seeds its generator, so its document orders are
+/// not reproducible and cannot be matched exactly. Deliberate deviations from the reference:
+/// the separator's budget share is the token count of the separator actually used (the reference counts a
+/// longer string than it joins with); a cut document is plain text (the reference's cut text starts with the
+/// tokenizer's literal BOS string); once the budget is spent no further (empty) document is added; token counts
+/// exclude special tokens (the reference's include BOS once per counted text); and an empty document list is
+/// allowed (the reference would fail to unpack it).
+/// </remarks>
+public sealed class LongHealthPromptBuilder : IPromptBuilder
+{
+    public static readonly LongHealthPromptBuilder Instance = new();
+
+    /// <summary>Task 1 prompts per question.</summary>
+    public const int Task1Prompts = 5;
+
+    /// <summary>Iterations per question of tasks 2 and 3 together (even: task 3, odd: task 2).</summary>
+    public const int DistractorIterations = 10;
+
+    /// <summary>Distractor texts drawn per task 2/3 prompt.</summary>
+    public const int Distractors = 10;
+
+    /// <summary>Pack string keys.</summary>
+    public const string SeparatorKey = "documentSeparator", OptionFKey = "optionF";
+
+    /// <summary>Field that task 2/3 samples carry the F option in.</summary>
+    public const string OptionFField = "answer_f";
+
+    public IReadOnlyList<EvalItem> Build(PromptContext context)
+    {
+        var pack = context.Pack;
+        var tokens = context.Tokens;
+        var random = new PythonRandom(context.Options.DocumentSeed);
+        var phrase = pack.String(LongHealthAnswerParser.AnswerPhraseKey);
+        var packer = new Packer(tokens, pack.String(SeparatorKey), pack.User.Replace("{answer_phrase}", phrase, StringComparison.Ordinal));
+        var optionF = pack.String(OptionFKey);
+        var systemTokens = tokens.CountTokens(pack.System ?? "");
+        var samples = context.Shuffled;
+        var items = new List<EvalItem>();
+
+        var task1Budget = context.Options.LongHealthTask1Budget - systemTokens;
+        foreach (var sample in samples)
+        {
+            var answerDocs = AnswerTexts(sample);
+            var otherDocs = Docs(sample).Where(d => !d.HoldsAnswer).Select(d => d.Text).ToList();
+            var options = Options(sample, "abcde");
+            for (var j = 0; j < Task1Prompts; j++)
+            {
+                var documents = packer.Select(answerDocs, otherDocs, sample.Field("question"), options, task1Budget);
+                random.Shuffle(documents);
+                items.Add(Item(pack, sample, 1, j, sample.Reference, null, packer.Join(documents), options, phrase));
+            }
+        }
+
+        var pools = DistractorPools(samples);
+        var fullBudget = tokens.ContextLength - systemTokens;
+        foreach (var sample in samples)
+        {
+            var pool = pools[sample.Field(LongHealthLoader.PatientIdField)];
+            var withF = new Dictionary<string, string>(sample.Fields) { [OptionFField] = optionF };
+            var options = Options(sample with { Fields = withF }, "abcdef");
+            var answerDocs = AnswerTexts(sample);
+            for (var j = 0; j < DistractorIterations; j++)
+            {
+                var distractors = random.Sample(pool, Math.Min(Distractors, pool.Count));
+                var task3 = j % 2 == 0;
+                var documents = packer.Select(task3 ? [] : answerDocs, distractors, sample.Field("question"), options, fullBudget);
+                random.Shuffle(documents);
+                items.Add(Item(pack, sample, task3 ? 3 : 2, j, task3 ? "F" : sample.Reference, optionF, packer.Join(documents), options, phrase));
+            }
+        }
+        return items;
+    }
+
+    private static EvalItem Item(PromptPack pack, Sample sample, int task, int j, string expected, string? optionF,
+        string documents, string options, string phrase)
+    {
+        var fields = new Dictionary<string, string>(sample.Fields) { [LongHealthAccuracyMetric.SubtaskField] = $"task{task}" };
+        if (optionF is not null) fields[OptionFField] = optionF;
+        var scored = sample with { Fields = fields, Reference = expected };
+        var user = PromptPack.Fill(pack.User, scored, new Dictionary<string, string>
+        {
+            ["documents"] = documents,
+            ["question"] = sample.Field("question"),
+            ["options"] = options,
+            ["answer_phrase"] = phrase,
+        });
+        var messages = new List<ChatMessage>();
+        if (!string.IsNullOrEmpty(pack.System)) messages.Add(new ChatMessage(ChatRole.System, pack.System));
+        messages.Add(new ChatMessage(ChatRole.User, user));
+        return new EvalItem($"{sample.Id}/t{task}/{j}", scored, messages);
+    }
+
+    /// <summary>"A: …\nB: …", one line per option letter, as the reference writes them.</summary>
+    public static string Options(Sample sample, string letters) =>
+        string.Join("\n", letters.Select(l => $"{char.ToUpperInvariant(l)}: {sample.Field($"answer_{l}")}"));
+
+    private static IReadOnlyList<SampleDocument> Docs(Sample sample) =>
+        sample.Documents ?? throw new ArgumentException($"LongHealth sample '{sample.Id}' has no documents.", nameof(sample));
+
+    /// <summary>The answer texts in <c>answer_location</c> key order (the order the reference adds them in).</summary>
+    private static List<string> AnswerTexts(Sample sample)
+    {
+        var docs = Docs(sample);
+        return sample.Field(LongHealthLoader.AnswerLocationField)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(id => docs.FirstOrDefault(d => d.Id == id)?.Text
+                ?? throw new ArgumentException($"LongHealth sample '{sample.Id}' names answer text '{id}' it does not have.", nameof(sample)))
+            .ToList();
+    }
+
+    /// <summary>For each patient, every other patient's texts, patients and texts in file order.</summary>
+    private static Dictionary<string, List<string>> DistractorPools(IReadOnlyList<Sample> samples)
+    {
+        var textsByPatient = new List<(string Patient, IReadOnlyList<SampleDocument> Texts)>();
+        foreach (var s in samples)
+        {
+            var patient = s.Field(LongHealthLoader.PatientIdField);
+            if (!textsByPatient.Any(p => p.Patient == patient)) textsByPatient.Add((patient, Docs(s)));
+        }
+        return textsByPatient.ToDictionary(
+            p => p.Patient,
+            p => textsByPatient.Where(o => o.Patient != p.Patient).SelectMany(o => o.Texts.Select(t => t.Text)).ToList());
+    }
+
+    /// <summary>The reference's document packing against a token budget.</summary>
+    private sealed class Packer(ITokenCounter tokens, string separator, string rawTemplate)
+    {
+        private readonly int _separatorTokens = tokens.CountTokens(separator);
+        private readonly int _templateTokens = tokens.CountTokens(rawTemplate);
+
+        public string Join(IEnumerable<string> documents) => string.Join(separator, documents);
+
+        public List<string> Select(IReadOnlyList<string> answerDocs, IReadOnlyList<string> otherDocs, string question, string options, int budget)
+        {
+            var selected = new List<string>();
+            var total = tokens.CountTokens(question) + tokens.CountTokens(options) + _templateTokens;
+            _ = Add(answerDocs) && Add(otherDocs);
+            return selected;
+
+            // False once the budget is spent; the document that crossed it is cut to the room that was left.
+            bool Add(IReadOnlyList<string> documents)
+            {
+                foreach (var doc in documents)
+                {
+                    var length = tokens.CountTokens(doc);
+                    if (total + length <= budget)
+                    {
+                        selected.Add(doc);
+                        total += length + _separatorTokens;
+                        continue;
+                    }
+                    var room = budget - total;
+                    if (room > 0 && tokens.Truncate(doc, room) is { Length: > 0 } cut) selected.Add(cut);
+                    total = budget;
+                    return false;
+                }
+                return true;
+            }
+        }
+    }
+}
