@@ -11,8 +11,8 @@ namespace BioEval.Harness.Prompts;
 /// <summary>
 /// The wording of a task's prompts, kept in data so that it can be swapped without touching code.
 /// Templates name sample fields in braces (<c>{sentence1}</c>); <c>{reference}</c> is the sample's
-/// reference. <see cref="AssistantPrefix"/> starts every assistant turn (few-shot answers and the
-/// answer the model writes), e.g. "ICD-10 codes:".
+/// reference. <see cref="AssistantPrefix"/> starts every few-shot assistant turn, e.g. "ICD-10 Codes: "
+/// (as in the reference, the evaluated turn is not prefilled: the model writes its whole answer).
 /// </summary>
 public sealed partial record PromptPack(
     [property: JsonPropertyName("task")] string Task,

@@ -125,7 +125,7 @@ public static class TaskEvaluator
         Seed = decoding.IsGreedy ? null : decoding.Seed + repeat,
         AdditionalProperties = new AdditionalPropertiesDictionary
         {
-            [ModelKeys.Reference] = item.Sample.Reference,
+            [ModelKeys.Reference] = task.PerfectAnswer(item.Sample),
             [ModelKeys.Task] = task.Name,
         },
     };

@@ -1,4 +1,11 @@
 using BioEval.Harness.Protocol;
+using BioEval.Harness.Tasks.LongHealth;
+using BioEval.Harness.Tasks.MedNLI;
+using BioEval.Harness.Tasks.MeDiSumCode;
+using BioEval.Harness.Tasks.MeDiSumQA;
+using BioEval.Harness.Tasks.MeQSum;
+using BioEval.Harness.Tasks.NER;
+using BioEval.Harness.Tasks.ProblemSummary;
 
 namespace BioEval.Harness.Tasks;
 
@@ -7,23 +14,36 @@ namespace BioEval.Harness.Tasks;
 /// <param name="IcdCodeList">The ICD-10-CM code list file for MeDiSumCode's valid-code ratio.</param>
 public sealed record TaskEnvironment(ProtocolOptions Protocol, string IcdCodeList);
 
-/// <summary>Every task BioEval knows, in report order. Adding a task adds one line here.</summary>
+/// <summary>
+/// Every task BioEval knows, in report order: the six CLUE tasks, then NER. Adding a task adds one line here.
+/// Definitions are created only when selected, so a task's requirements (e.g. MeDiSumCode's code list) bind only
+/// runs that include it.
+/// </summary>
 public static class TaskCatalog
 {
-    public static IReadOnlyList<TaskDefinition> All(TaskEnvironment env) =>
+    private static readonly (string Name, Func<TaskEnvironment, TaskDefinition> Create)[] Entries =
     [
-        NER.NerTask.Create(env),
+        (MedNLITask.Name, MedNLITask.Create),
+        (MeQSumTask.Name, MeQSumTask.Create),
+        (ProblemSummaryTask.Name, ProblemSummaryTask.Create),
+        (LongHealthTask.Name, LongHealthTask.Create),
+        (MeDiSumQATask.Name, MeDiSumQATask.Create),
+        (MeDiSumCodeTask.Name, MeDiSumCodeTask.Create),
+        (NerTask.Name, NerTask.Create),
     ];
 
-    /// <summary>The names of the known tasks.</summary>
-    public static IReadOnlyList<string> Names(TaskEnvironment env) => [.. All(env).Select(t => t.Name)];
+    /// <summary>The names of the known tasks, in report order.</summary>
+    public static IReadOnlyList<string> Names => [.. Entries.Select(e => e.Name)];
 
-    /// <summary>The tasks named in <paramref name="names"/> (all when null); an unknown name lists the known ones.</summary>
+    /// <summary>Every task.</summary>
+    public static IReadOnlyList<TaskDefinition> All(TaskEnvironment env) => [.. Entries.Select(e => e.Create(env))];
+
+    /// <summary>The tasks named in <paramref name="names"/> (all when null or empty); an unknown name lists the known ones.</summary>
     public static IReadOnlyList<TaskDefinition> Select(TaskEnvironment env, IReadOnlyList<string>? names)
     {
-        var all = All(env);
-        if (names is null || names.Count == 0) return all;
-        return names.Select(n => all.FirstOrDefault(t => string.Equals(t.Name, n, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"Unknown task '{n}'. Known tasks: {string.Join(", ", all.Select(t => t.Name))}.")).ToList();
+        if (names is null || names.Count == 0) return All(env);
+        return [.. names.Select(n => Entries.FirstOrDefault(e => string.Equals(e.Name, n, StringComparison.OrdinalIgnoreCase)) is { Name: not null } e
+            ? e.Create(env)
+            : throw new ArgumentException($"Unknown task '{n}'. Known tasks: {string.Join(", ", Names)}."))];
     }
 }

@@ -21,6 +21,8 @@ namespace BioEval.Harness.Tasks;
 /// <param name="PromptBuilder">Builds the chats to send; defaults to the few-shot chat of the reference.</param>
 /// <param name="Shuffle">Whether samples are shuffled with the protocol seed first (the reference does, except for LongHealth).</param>
 /// <param name="Averaging">How per-sample values become the task score.</param>
+/// <param name="OracleAnswer">The output a perfect model writes for a sample (what the oracle baseline answers);
+/// defaults to the sample's reference. Tasks whose reference is not itself a well-formed answer set it.</param>
 public sealed record TaskDefinition(
     string Name,
     int Version,
@@ -33,8 +35,12 @@ public sealed record TaskDefinition(
     IReadOnlyList<ISampleMetric> Metrics,
     IPromptBuilder? PromptBuilder = null,
     bool Shuffle = true,
-    Averaging Averaging = Averaging.Mean)
+    Averaging Averaging = Averaging.Mean,
+    Func<Sample, string>? OracleAnswer = null)
 {
+    /// <summary>The answer a perfect model gives for <paramref name="sample"/>.</summary>
+    public string PerfectAnswer(Sample sample) => OracleAnswer?.Invoke(sample) ?? sample.Reference;
+
     /// <summary>The builder in effect.</summary>
     public IPromptBuilder Builder => PromptBuilder ?? FewShotPromptBuilder.Instance;
 

@@ -23,5 +23,6 @@ public static class NerTask
         Parser: new MentionListParser(PromptPack.Default(Name).String("none")),
         Metrics: [MentionSetMetric.Instance],
         PromptBuilder: NerPromptBuilder.Instance,
-        Shuffle: false);
+        Shuffle: false,
+        OracleAnswer: sample => NerPromptBuilder.Answer(PromptPack.Default(Name), sample));
 }
