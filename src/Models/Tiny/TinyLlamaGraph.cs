@@ -12,9 +12,13 @@ public static class TinyLlamaGraph
     public const long Opset = 17;
     public const long IrVersion = 8;
 
-    /// <summary>Serialised ModelProto for <paramref name="w"/>.</summary>
-    public static byte[] Build(TinyLlamaWeights w)
+    /// <summary>
+    /// Serialised ModelProto for <paramref name="w"/>. With <paramref name="float16Cache"/> the past/present
+    /// tensors are float16 (compute stays float32), the way half-precision exports look to the engine.
+    /// </summary>
+    public static byte[] Build(TinyLlamaWeights w, bool float16Cache = false)
     {
+        var cacheType = float16Cache ? OnnxDataType.Float16 : OnnxDataType.Float;
         var c = w.Config;
         int h = c.HiddenSize, d = c.HeadDim, nh = c.NumAttentionHeads, kvh = c.NumKeyValueHeads;
         var g = new OnnxGraphBuilder();
@@ -26,8 +30,13 @@ public static class TinyLlamaGraph
         var pastValues = new string[c.NumHiddenLayers];
         for (var l = 0; l < c.NumHiddenLayers; l++)
         {
-            pastKeys[l] = g.Input(OptimumNames.PastKey(l), OnnxDataType.Float, "batch_size", (long)kvh, "past_sequence_length", (long)d);
-            pastValues[l] = g.Input(OptimumNames.PastValue(l), OnnxDataType.Float, "batch_size", (long)kvh, "past_sequence_length", (long)d);
+            pastKeys[l] = g.Input(OptimumNames.PastKey(l), cacheType, "batch_size", (long)kvh, "past_sequence_length", (long)d);
+            pastValues[l] = g.Input(OptimumNames.PastValue(l), cacheType, "batch_size", (long)kvh, "past_sequence_length", (long)d);
+            if (float16Cache)
+            {
+                pastKeys[l] = g.Node("Cast", [pastKeys[l]], OnnxGraphBuilder.IntAttr("to", (long)OnnxDataType.Float));
+                pastValues[l] = g.Node("Cast", [pastValues[l]], OnnxGraphBuilder.IntAttr("to", (long)OnnxDataType.Float));
+            }
         }
 
         var embed = g.Initializer("model.embed_tokens.weight", w.Embedding, c.VocabSize, h);
@@ -65,10 +74,16 @@ public static class TinyLlamaGraph
             q = Rotate(g, q, cos, sin, splitHalves);
             k = Rotate(g, k, cos, sin, splitHalves);
 
-            var presentK = g.NamedNode(OptimumNames.PresentKey(l), "Concat", [pastKeys[l], k], OnnxGraphBuilder.IntAttr("axis", 2));
-            var presentV = g.NamedNode(OptimumNames.PresentValue(l), "Concat", [pastValues[l], v], OnnxGraphBuilder.IntAttr("axis", 2));
-            g.Output(presentK, OnnxDataType.Float, "batch_size", (long)kvh, "total_sequence_length", (long)d);
-            g.Output(presentV, OnnxDataType.Float, "batch_size", (long)kvh, "total_sequence_length", (long)d);
+            if (float16Cache)
+            {
+                // Round the new entries to half precision before use, so a step sees the same values the cache will hold.
+                k = g.Node("Cast", [g.Node("Cast", [k], OnnxGraphBuilder.IntAttr("to", (long)OnnxDataType.Float16))], OnnxGraphBuilder.IntAttr("to", (long)OnnxDataType.Float));
+                v = g.Node("Cast", [g.Node("Cast", [v], OnnxGraphBuilder.IntAttr("to", (long)OnnxDataType.Float16))], OnnxGraphBuilder.IntAttr("to", (long)OnnxDataType.Float));
+            }
+            var presentK = Present(g, OptimumNames.PresentKey(l), pastKeys[l], k, float16Cache);
+            var presentV = Present(g, OptimumNames.PresentValue(l), pastValues[l], v, float16Cache);
+            g.Output(OptimumNames.PresentKey(l), cacheType, "batch_size", (long)kvh, "total_sequence_length", (long)d);
+            g.Output(OptimumNames.PresentValue(l), cacheType, "batch_size", (long)kvh, "total_sequence_length", (long)d);
 
             // Grouped-query attention: query head j reads key/value head j / groups, as HF repeat_kv does.
             var kAll = Repeat(g, presentK, axis2, repeatShape, repeatedShape);
@@ -92,6 +107,16 @@ public static class TinyLlamaGraph
         var logits = g.NamedNode(OptimumNames.Logits, "MatMul", [final, g.Initializer("lm_head.weight", w.LmHead, h, c.VocabSize)]);
         g.Output(logits, OnnxDataType.Float, "batch_size", "sequence_length", (long)c.VocabSize);
         return g.Build("tiny_llama", IrVersion, Opset, "BioEval", "0.1.0");
+    }
+
+    // Concatenates past and new entries; returns the float32 tensor attention reads. The named graph output is
+    // that tensor itself or, for a float16 cache, its cast.
+    private static string Present(OnnxGraphBuilder g, string name, string past, string current, bool float16Cache)
+    {
+        if (!float16Cache) return g.NamedNode(name, "Concat", [past, current], OnnxGraphBuilder.IntAttr("axis", 2));
+        var full = g.Node("Concat", [past, current], OnnxGraphBuilder.IntAttr("axis", 2));
+        g.NamedNode(name, "Cast", [full], OnnxGraphBuilder.IntAttr("to", (long)OnnxDataType.Float16));
+        return full;
     }
 
     // Additive bias [B, 1, S, T]: 0 where key j is visible to query i, -1e9 elsewhere. Causality uses absolute

@@ -19,8 +19,11 @@ public static class TinyModelBuilder
         ["tiny-bio"] = 2,
     };
 
-    /// <summary>Writes the folder for <paramref name="seed"/> into <paramref name="dir"/> (created if needed); returns the files written.</summary>
-    public static IReadOnlyList<string> Write(string dir, int seed, TinyLlamaConfig? config = null)
+    /// <summary>
+    /// Writes the folder for <paramref name="seed"/> into <paramref name="dir"/> (created if needed); returns the files
+    /// written. <paramref name="float16Cache"/> makes the key/value cache inputs and outputs float16.
+    /// </summary>
+    public static IReadOnlyList<string> Write(string dir, int seed, TinyLlamaConfig? config = null, bool float16Cache = false)
     {
         config ??= new TinyLlamaConfig();
         config.Validate();
@@ -36,7 +39,7 @@ public static class TinyModelBuilder
             written.Add(path);
         }
 
-        Save(ModelFile, TinyLlamaGraph.Build(weights));
+        Save(ModelFile, TinyLlamaGraph.Build(weights, float16Cache));
         Save("config.json", Json(w => WriteConfig(w, config, seed)));
         Save("generation_config.json", Json(w => WriteGenerationConfig(w, config)));
         Save("tokenizer.json", Json(w => WriteTokenizer(w, config)));
