@@ -1,0 +1,62 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace BioEval.Models.Onnx;
+
+/// <summary>
+/// The key/value cache and last logits of one batch being decoded. It owns native memory, so dispose it;
+/// host staging buffers for the small integer inputs are reused across steps.
+/// </summary>
+public sealed class DecoderState : IDisposable
+{
+    private readonly long[][] _staging = [[], [], []];
+
+    internal DecoderState(int batchSize, OrtValue[] past, OrtIoBinding binding)
+    {
+        BatchSize = batchSize;
+        Past = past;
+        Binding = binding;
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>Tokens already in the cache (including padding slots).</summary>
+    public int PastLength { get; private set; }
+
+    /// <summary>Sequence length of the last step.</summary>
+    public int LastSeqLen { get; private set; }
+
+    internal OrtValue[] Past { get; }
+    internal OrtIoBinding Binding { get; }
+    internal OrtValue? Logits { get; private set; }
+    internal bool IsDisposed { get; private set; }
+
+    internal Memory<long> Stage(int slot, ReadOnlySpan<long> values)
+    {
+        if (_staging[slot].Length < values.Length) _staging[slot] = new long[Math.Max(values.Length, _staging[slot].Length * 2)];
+        values.CopyTo(_staging[slot]);
+        return _staging[slot].AsMemory(0, values.Length);
+    }
+
+    // Outputs arrive in binding order: logits, then present key/value per layer; they replace the previous step's.
+    internal void Advance(IDisposableReadOnlyCollection<OrtValue> outputs, int seqLen)
+    {
+        Logits?.Dispose();
+        Logits = outputs[0];
+        for (var i = 0; i < Past.Length; i++)
+        {
+            Past[i].Dispose();
+            Past[i] = outputs[i + 1];
+        }
+        PastLength += seqLen;
+        LastSeqLen = seqLen;
+    }
+
+    public void Dispose()
+    {
+        if (IsDisposed) return;
+        IsDisposed = true;
+        Logits?.Dispose();
+        foreach (var p in Past) p.Dispose();
+        Binding.Dispose();
+    }
+}

@@ -1,0 +1,99 @@
+namespace BioEval.Models.Onnx;
+
+/// <summary>
+/// Batched autoregressive decoding over an <see cref="OnnxDecoderSession"/>. Prompts are left-padded, each row's
+/// positions start at 0 on its first real token, and rows stop independently; a finished row is fed the pad
+/// token (masked out of nothing, but never read) until the whole batch is done.
+/// </summary>
+public sealed class Generator(OnnxDecoderSession session)
+{
+    /// <summary>Generates a continuation for every prompt (token ids in, token ids out).</summary>
+    public IReadOnlyList<GenerationResult> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions? options = null)
+    {
+        options ??= new GenerationOptions();
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (prompts.Count == 0) return [];
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxNewTokens);
+        var vocab = session.VocabSize;
+        var b = prompts.Count;
+        var longest = 0;
+        for (var r = 0; r < b; r++)
+        {
+            if (prompts[r] is null || prompts[r].Count == 0) throw new ArgumentException($"Prompt {r} is empty.", nameof(prompts));
+            foreach (var id in prompts[r])
+                if (id < 0 || id >= vocab) throw new ArgumentException($"Prompt {r} holds token id {id}, outside the vocabulary of {vocab}.", nameof(prompts));
+            longest = Math.Max(longest, prompts[r].Count);
+        }
+        if (longest >= session.ContextLength)
+            throw new ArgumentException($"A prompt of {longest} tokens leaves no room in the model's context of {session.ContextLength} tokens.", nameof(prompts));
+
+        var stops = new HashSet<int>(options.StopTokenIds ?? session.EosTokenIds);
+        var budget = (int)Math.Min(options.MaxNewTokens, (long)session.ContextLength - longest);
+        var outputs = new List<int>[b];
+        var reasons = new FinishReason?[b];
+        for (var r = 0; r < b; r++) outputs[r] = [];
+        if (budget == 0) return [.. outputs.Select(o => new GenerationResult(o, FinishReason.Length))];
+
+        var samplers = new TokenSampler(vocab);
+        var rngs = new SplitMix64[b];
+        for (var r = 0; r < b; r++) rngs[r] = new SplitMix64(options.Seed);
+
+        // Prefill: [b, longest] left-padded.
+        var ids = new long[b * longest];
+        var positions = new long[b * longest];
+        var mask = new long[b * (longest + budget)];
+        for (var r = 0; r < b; r++)
+        {
+            var pad = longest - prompts[r].Count;
+            for (var t = 0; t < longest; t++)
+            {
+                var real = t >= pad;
+                ids[r * longest + t] = real ? prompts[r][t - pad] : session.PadTokenId;
+                positions[r * longest + t] = real ? t - pad : 0;
+            }
+        }
+        var stepIds = new long[b];
+        var stepPositions = new long[b];
+        var logits = new float[b * vocab];
+
+        using var state = session.CreateState(b);
+        session.Forward(state, ids, FillMask(mask, prompts, longest, longest), positions, longest);
+        for (var step = 0; ; step++)
+        {
+            session.CopyLastLogits(state, logits);
+            var active = 0;
+            for (var r = 0; r < b; r++)
+            {
+                if (reasons[r] is not null) continue;
+                var token = samplers.Next(logits.AsSpan(r * vocab, vocab), options.Temperature, options.TopP, rngs[r]);
+                if (stops.Contains(token)) { reasons[r] = FinishReason.Stop; continue; }
+                outputs[r].Add(token);
+                if (outputs[r].Count >= budget) { reasons[r] = FinishReason.Length; continue; }
+                active++;
+            }
+            if (active == 0) break;
+
+            for (var r = 0; r < b; r++)
+            {
+                stepIds[r] = reasons[r] is null ? outputs[r][^1] : session.PadTokenId;
+                stepPositions[r] = prompts[r].Count + step;
+            }
+            var total = longest + step + 1;
+            session.Forward(state, stepIds, FillMask(mask, prompts, longest, total), stepPositions, 1);
+        }
+        return [.. Enumerable.Range(0, b).Select(r => new GenerationResult(outputs[r], reasons[r] ?? FinishReason.Length))];
+    }
+
+    // [b, total] mask in the front of the reused buffer: 0 on each row's left padding, 1 elsewhere.
+    private static ReadOnlySpan<long> FillMask(long[] buffer, IReadOnlyList<IReadOnlyList<int>> prompts, int longest, int total)
+    {
+        for (var r = 0; r < prompts.Count; r++)
+        {
+            var pad = longest - prompts[r].Count;
+            var row = buffer.AsSpan(r * total, total);
+            row[..pad].Clear();
+            row[pad..].Fill(1);
+        }
+        return buffer.AsSpan(0, prompts.Count * total);
+    }
+}

@@ -1,0 +1,290 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace BioEval.Models.Onnx;
+
+/// <summary>How to open an ONNX decoder.</summary>
+public sealed record OnnxSessionOptions
+{
+    /// <summary>Try the CUDA execution provider first (falls back to CPU when it cannot load).</summary>
+    public bool PreferCuda { get; init; } = true;
+
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>Threads for one operator; 0 lets ONNX Runtime decide.</summary>
+    public int IntraOpNumThreads { get; init; }
+
+    /// <summary>Receives the one-time execution provider message; null writes it to standard error.</summary>
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>
+/// An ONNX Runtime session over a decoder-only model folder (Optimum or onnxruntime-genai layout).
+/// The key/value cache stays in <see cref="OrtValue"/>s owned by a <see cref="DecoderState"/>: each step's
+/// present outputs become the next step's past inputs without passing through managed arrays, and on CUDA
+/// they stay in device memory.
+/// </summary>
+public sealed class OnnxDecoderSession : IDisposable
+{
+    private static int _loggedCpu;
+    private static int _loggedCuda;
+
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly OrtMemoryInfo _cacheMemory;
+
+    private OnnxDecoderSession(string dir, string modelPath, InferenceSession session, string provider, OrtMemoryInfo cacheMemory, JsonElement? genAi)
+    {
+        ModelDirectory = dir;
+        ModelPath = modelPath;
+        _session = session;
+        ExecutionProvider = provider;
+        _cacheMemory = cacheMemory;
+        Layout = DecoderLayout.Detect(session.InputMetadata.Keys.ToList(), session.OutputMetadata.Keys.ToList(),
+            genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d) ? d : null, modelPath);
+
+        var past = session.InputMetadata[Layout.PastKeys[0]];
+        CacheElementType = past.ElementDataType;
+        if (CacheElementType is not (TensorElementType.Float or TensorElementType.Float16))
+            throw new InvalidDataException($"ONNX model '{modelPath}': input {Layout.PastKeys[0]} has element type {CacheElementType}; only float32 and float16 caches are supported.");
+        if (past.Dimensions.Length != 4 || past.Dimensions[1] <= 0 || past.Dimensions[3] <= 0)
+            throw new InvalidDataException($"ONNX model '{modelPath}': input {Layout.PastKeys[0]} has shape [{string.Join(", ", past.Dimensions)}]; expected [batch, kv_heads, past, head_dim] with fixed kv_heads and head_dim.");
+        NumKeyValueHeads = past.Dimensions[1];
+        HeadDim = past.Dimensions[3];
+        var logits = session.OutputMetadata[Layout.Logits];
+        LogitsElementType = logits.ElementDataType;
+        if (LogitsElementType is not (TensorElementType.Float or TensorElementType.Float16))
+            throw new InvalidDataException($"ONNX model '{modelPath}': output {Layout.Logits} has element type {LogitsElementType}; expected float32 or float16.");
+
+        var config = ReadJson(Path.Combine(dir, "config.json"));
+        var generation = ReadJson(Path.Combine(dir, "generation_config.json"));
+        var genAiModel = genAi is { } gm && gm.TryGetProperty("model", out var mm) ? mm : (JsonElement?)null;
+        var vocabFromShape = logits.Dimensions.Length == 3 && logits.Dimensions[2] > 0 ? logits.Dimensions[2] : (int?)null;
+        VocabSize = vocabFromShape ?? Int(config, "vocab_size") ?? Int(genAiModel, "vocab_size")
+            ?? throw new InvalidDataException($"ONNX model '{modelPath}': the vocabulary size is neither in the logits shape nor in config.json (vocab_size).");
+        ContextLength = Int(genAiModel, "context_length") ?? Int(config, "max_position_embeddings") ?? int.MaxValue;
+        EosTokenIds = Ids(generation, "eos_token_id") ?? Ids(config, "eos_token_id") ?? Ids(genAiModel, "eos_token_id") ?? [];
+        BosTokenId = Int(generation, "bos_token_id") ?? Int(config, "bos_token_id") ?? Int(genAiModel, "bos_token_id");
+        PadTokenId = Int(generation, "pad_token_id") ?? Int(config, "pad_token_id") ?? Int(genAiModel, "pad_token_id") ?? (EosTokenIds.Count > 0 ? EosTokenIds[0] : 0);
+    }
+
+    public string ModelDirectory { get; }
+    public string ModelPath { get; }
+
+    /// <summary>"CUDA" or "CPU".</summary>
+    public string ExecutionProvider { get; }
+
+    public DecoderLayout Layout { get; }
+    public int NumLayers => Layout.NumLayers;
+    public int NumKeyValueHeads { get; }
+    public int HeadDim { get; }
+    public int VocabSize { get; }
+
+    /// <summary>Longest sequence (prompt + generated) the model supports; int.MaxValue when the folder does not say.</summary>
+    public int ContextLength { get; }
+
+    public TensorElementType CacheElementType { get; }
+    public TensorElementType LogitsElementType { get; }
+
+    /// <summary>End-of-sequence ids from generation_config.json, config.json or genai_config.json (first found).</summary>
+    public IReadOnlyList<int> EosTokenIds { get; }
+    public int? BosTokenId { get; }
+
+    /// <summary>Token fed to padding positions and finished rows; the model never attends to it.</summary>
+    public int PadTokenId { get; }
+
+    /// <summary>Opens the model in <paramref name="modelDir"/>: genai_config.json's decoder file, else model.onnx, else onnx/model.onnx.</summary>
+    public static OnnxDecoderSession Open(string modelDir, OnnxSessionOptions? options = null)
+    {
+        options ??= new OnnxSessionOptions();
+        if (!Directory.Exists(modelDir)) throw new DirectoryNotFoundException($"Model folder '{modelDir}' does not exist.");
+        var genAi = ReadJson(Path.Combine(modelDir, "genai_config.json"));
+        var modelPath = FindModelFile(modelDir, genAi);
+        var log = options.Log ?? (message => Console.Error.WriteLine(message));
+
+        if (options.PreferCuda)
+        {
+            string? failure = null;
+            using var cudaOptions = BaseOptions(options);
+            try
+            {
+                cudaOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                var session = new InferenceSession(modelPath, cudaOptions);
+                if (Interlocked.Exchange(ref _loggedCuda, 1) == 0) log($"ONNX Runtime: using the CUDA execution provider (device {options.CudaDeviceId}).");
+                var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, options.CudaDeviceId, OrtMemType.Default);
+                return Create(modelDir, modelPath, session, "CUDA", memory, genAi);
+            }
+            catch (OnnxRuntimeException e) { failure = e.Message; }
+            catch (EntryPointNotFoundException e) { failure = e.Message; }
+            catch (DllNotFoundException e) { failure = e.Message; }
+            if (Interlocked.Exchange(ref _loggedCpu, 1) == 0) log($"ONNX Runtime: CUDA is not available ({FirstLine(failure)}); using the CPU execution provider.");
+        }
+        else if (Interlocked.Exchange(ref _loggedCpu, 1) == 0)
+        {
+            log("ONNX Runtime: using the CPU execution provider.");
+        }
+
+        using var cpuOptions = BaseOptions(options);
+        return Create(modelDir, modelPath, new InferenceSession(modelPath, cpuOptions), "CPU", OrtMemoryInfo.DefaultInstance, genAi);
+    }
+
+    private static OnnxDecoderSession Create(string dir, string modelPath, InferenceSession session, string provider, OrtMemoryInfo memory, JsonElement? genAi)
+    {
+        try
+        {
+            return new OnnxDecoderSession(dir, modelPath, session, provider, memory, genAi);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A fresh, empty cache for <paramref name="batchSize"/> rows.</summary>
+    public DecoderState CreateState(int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var past = new OrtValue[2 * NumLayers];
+        long[] shape = [batchSize, NumKeyValueHeads, 0, HeadDim];
+        for (var i = 0; i < past.Length; i++) past[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, CacheElementType, shape);
+        return new DecoderState(batchSize, past, _session.CreateIoBinding());
+    }
+
+    /// <summary>
+    /// Runs one step: <paramref name="inputIds"/> and <paramref name="positionIds"/> are [batch, seqLen] row-major,
+    /// <paramref name="attentionMask"/> is [batch, past + seqLen]. Afterwards the state holds the longer cache and
+    /// this step's logits (read them with <see cref="CopyLastLogits"/> or <see cref="CopyAllLogits"/>).
+    /// </summary>
+    public void Forward(DecoderState state, ReadOnlySpan<long> inputIds, ReadOnlySpan<long> attentionMask, ReadOnlySpan<long> positionIds, int seqLen)
+    {
+        ObjectDisposedException.ThrowIf(state.IsDisposed, state);
+        int b = state.BatchSize, total = state.PastLength + seqLen;
+        if (seqLen < 1 || inputIds.Length != b * seqLen)
+            throw new ArgumentException($"input_ids has {inputIds.Length} values; expected batch {b} x sequence {seqLen}.", nameof(inputIds));
+        if (attentionMask.Length != b * total)
+            throw new ArgumentException($"attention_mask has {attentionMask.Length} values; expected batch {b} x (past {state.PastLength} + sequence {seqLen}).", nameof(attentionMask));
+        if (Layout.PositionIds is not null && positionIds.Length != b * seqLen)
+            throw new ArgumentException($"position_ids has {positionIds.Length} values; expected batch {b} x sequence {seqLen}.", nameof(positionIds));
+
+        var ids = state.Stage(0, inputIds);
+        var mask = state.Stage(1, attentionMask);
+        var pos = state.Stage(2, positionIds);
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids, [b, seqLen]);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask, [b, total]);
+        using var posValue = Layout.PositionIds is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pos, [b, seqLen]);
+
+        var binding = state.Binding;
+        binding.ClearBoundInputs();
+        binding.ClearBoundOutputs();
+        binding.BindInput(Layout.InputIds, idsValue);
+        binding.BindInput(Layout.AttentionMask, maskValue);
+        if (posValue is not null) binding.BindInput(Layout.PositionIds!, posValue);
+        for (var l = 0; l < NumLayers; l++)
+        {
+            binding.BindInput(Layout.PastKeys[l], state.Past[2 * l]);
+            binding.BindInput(Layout.PastValues[l], state.Past[2 * l + 1]);
+        }
+        // Logits come back to host memory (the sampler reads them); the cache stays where the provider computes.
+        binding.BindOutputToDevice(Layout.Logits, OrtMemoryInfo.DefaultInstance);
+        for (var l = 0; l < NumLayers; l++)
+        {
+            binding.BindOutputToDevice(Layout.PresentKeys[l], _cacheMemory);
+            binding.BindOutputToDevice(Layout.PresentValues[l], _cacheMemory);
+        }
+
+        _session.RunWithBinding(_runOptions, binding);
+        var outputs = binding.GetOutputValues();
+        state.Advance(outputs, seqLen);
+    }
+
+    /// <summary>Logits of each row's last position into <paramref name="destination"/> [batch, vocab].</summary>
+    public void CopyLastLogits(DecoderState state, Span<float> destination)
+    {
+        var logits = state.Logits ?? throw new InvalidOperationException("No step has been run on this state yet.");
+        int b = state.BatchSize, s = state.LastSeqLen, v = VocabSize;
+        if (destination.Length < b * v) throw new ArgumentException($"Destination holds {destination.Length} values; {b * v} are needed.", nameof(destination));
+        for (var r = 0; r < b; r++) CopyRow(logits, ((r * s) + s - 1) * v, destination.Slice(r * v, v));
+    }
+
+    /// <summary>All logits of the last step, [batch, seqLen, vocab] (a new array: meant for tests and scoring).</summary>
+    public float[] CopyAllLogits(DecoderState state)
+    {
+        var logits = state.Logits ?? throw new InvalidOperationException("No step has been run on this state yet.");
+        var result = new float[state.BatchSize * state.LastSeqLen * VocabSize];
+        CopyRow(logits, 0, result);
+        return result;
+    }
+
+    private void CopyRow(OrtValue logits, int offset, Span<float> destination)
+    {
+        if (LogitsElementType == TensorElementType.Float)
+        {
+            logits.GetTensorDataAsSpan<float>().Slice(offset, destination.Length).CopyTo(destination);
+            return;
+        }
+        var half = logits.GetTensorDataAsSpan<Float16>().Slice(offset, destination.Length);
+        for (var i = 0; i < half.Length; i++) destination[i] = half[i].ToFloat();
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+        if (!ReferenceEquals(_cacheMemory, OrtMemoryInfo.DefaultInstance)) _cacheMemory.Dispose();
+    }
+
+    private static SessionOptions BaseOptions(OnnxSessionOptions options)
+    {
+        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (options.IntraOpNumThreads > 0) so.IntraOpNumThreads = options.IntraOpNumThreads;
+        return so;
+    }
+
+    private static string FindModelFile(string dir, JsonElement? genAi)
+    {
+        if (genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d)
+            && d.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String)
+        {
+            var path = Path.Combine(dir, f.GetString()!);
+            return File.Exists(path) ? path : throw new FileNotFoundException($"genai_config.json in '{dir}' names decoder file '{f.GetString()}', which does not exist.", path);
+        }
+        foreach (var candidate in new[] { "model.onnx", Path.Combine("onnx", "model.onnx") })
+        {
+            var path = Path.Combine(dir, candidate);
+            if (File.Exists(path)) return path;
+        }
+        throw new FileNotFoundException($"Model folder '{dir}' has no genai_config.json, model.onnx or onnx/model.onnx.");
+    }
+
+    private static JsonElement? ReadJson(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    private static int? Int(JsonElement? e, string name) =>
+        e is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
+
+    private static List<int>? Ids(JsonElement? e, string name)
+    {
+        if (e is not { ValueKind: JsonValueKind.Object } o || !o.TryGetProperty(name, out var v)) return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.Number => [v.GetInt32()],
+            JsonValueKind.Array => [.. v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Number).Select(x => x.GetInt32())],
+            _ => null,
+        };
+    }
+
+    private static string FirstLine(string? s) => (s ?? "unknown error").Split('\n')[0].Trim();
+}

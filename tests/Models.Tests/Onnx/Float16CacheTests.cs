@@ -1,0 +1,38 @@
+using BioEval.Models.Onnx;
+using BioEval.Models.Tiny;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace BioEval.Models.Tests.Onnx;
+
+public sealed class Float16CacheTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "bioeval-tiny16-" + Guid.NewGuid().ToString("N"));
+
+    public Float16CacheTests() => TinyModelBuilder.Write(_dir, 5, float16Cache: true);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public void AHalfPrecisionCacheIsDetectedAndDecodesCloseToTheReference()
+    {
+        using var session = OnnxDecoderSession.Open(_dir, new OnnxSessionOptions { PreferCuda = false, Log = _ => { } });
+        Assert.Equal(TensorElementType.Float16, session.CacheElementType);
+
+        int[] tokens = [505, 9, 99, 199, 299, 399, 499];
+        var weights = TinyLlamaWeights.Create(new TinyLlamaConfig(), 5);
+        var vocab = weights.Config.VocabSize;
+        var expected = TinyLlamaReference.Forward(weights, tokens);
+        using var state = session.CreateState(1);
+        for (var t = 0; t < tokens.Length; t++)
+        {
+            session.Forward(state, [tokens[t]], Enumerable.Repeat(1L, t + 1).ToArray(), [t], 1);
+            var actual = session.CopyAllLogits(state);
+            for (var i = 0; i < vocab; i++)
+                Assert.True(MathF.Abs(expected[t * vocab + i] - actual[i]) < 0.05f, $"position {t}, token {i}: {expected[t * vocab + i]} vs {actual[i]}");
+        }
+        Assert.Equal(8, new Generator(session).Generate([tokens], new GenerationOptions { MaxNewTokens = 8, StopTokenIds = [] })[0].TokenIds.Count);
+    }
+}

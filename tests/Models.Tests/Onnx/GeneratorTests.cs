@@ -1,0 +1,120 @@
+using BioEval.Models.Onnx;
+using BioEval.Models.Tests.Tiny;
+using BioEval.Models.Tiny;
+
+namespace BioEval.Models.Tests.Onnx;
+
+public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>, IDisposable
+{
+    private readonly OnnxDecoderSession _session = OnnxDecoderSession.Open(model.Dir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = 1, Log = _ => { } });
+
+    private static readonly int[][] Prompts =
+    [
+        [505, 10, 20, 30],
+        [505, 1],
+        [505, 200, 201, 202, 203, 204, 205, 206, 207],
+        [505, 77, 78],
+    ];
+
+    private static readonly GenerationOptions NoStops = new() { MaxNewTokens = 12, StopTokenIds = [] };
+
+    public void Dispose() => _session.Dispose();
+
+    [Fact]
+    public void GreedyDecodingEqualsArgmaxOfTheReferenceModel()
+    {
+        var generated = new Generator(_session).Generate([Prompts[0]], NoStops with { MaxNewTokens = 6 })[0].TokenIds;
+        var sequence = Prompts[0].ToList();
+        var vocab = model.Weights.Config.VocabSize;
+        for (var i = 0; i < 6; i++)
+        {
+            var logits = TinyLlamaReference.Forward(model.Weights, sequence);
+            sequence.Add(TokenSampler.ArgMax(logits.AsSpan((sequence.Count - 1) * vocab, vocab)));
+        }
+        Assert.Equal(sequence.Skip(Prompts[0].Length), generated);
+    }
+
+    [Fact]
+    public void BatchedGreedyOutputEqualsUnbatchedOutputTokenForToken()
+    {
+        var generator = new Generator(_session);
+        var batched = generator.Generate(Prompts, NoStops);
+        for (var i = 0; i < Prompts.Length; i++)
+        {
+            var alone = generator.Generate([Prompts[i]], NoStops)[0];
+            Assert.Equal(alone.TokenIds, batched[i].TokenIds);
+            Assert.Equal(12, alone.TokenIds.Count);
+        }
+    }
+
+    [Fact]
+    public void MaxNewTokensIsHonouredAndReportedAsLength()
+    {
+        var results = new Generator(_session).Generate(Prompts, NoStops with { MaxNewTokens = 3 });
+        Assert.All(results, r =>
+        {
+            Assert.Equal(3, r.TokenIds.Count);
+            Assert.Equal(FinishReason.Length, r.FinishReason);
+        });
+    }
+
+    [Fact]
+    public void ARowStopsAtItsStopTokenWhichIsLeftOutWhileOtherRowsContinue()
+    {
+        var generator = new Generator(_session);
+        var free = generator.Generate(Prompts, NoStops);
+        var stop = free[2].TokenIds[4];
+        var cut = free[2].TokenIds.ToList().IndexOf(stop);
+
+        var results = generator.Generate(Prompts, NoStops with { StopTokenIds = [stop] });
+
+        Assert.Equal(FinishReason.Stop, results[2].FinishReason);
+        Assert.Equal(free[2].TokenIds.Take(cut), results[2].TokenIds);
+        for (var i = 0; i < Prompts.Length; i++)
+        {
+            var expectedCut = free[i].TokenIds.ToList().IndexOf(stop);
+            Assert.Equal(expectedCut < 0 ? free[i].TokenIds : free[i].TokenIds.Take(expectedCut), results[i].TokenIds);
+            Assert.Equal(expectedCut < 0 ? FinishReason.Length : FinishReason.Stop, results[i].FinishReason);
+        }
+    }
+
+    [Fact]
+    public void WithoutExplicitStopTokensTheModelsEndOfSequenceIdsStopRows()
+    {
+        var generator = new Generator(_session);
+        var free = generator.Generate([Prompts[1]], NoStops with { MaxNewTokens = 40 })[0].TokenIds;
+        var result = generator.Generate([Prompts[1]], new GenerationOptions { MaxNewTokens = 40 })[0];
+        var firstEos = free.ToList().FindIndex(t => t == TinyTokenizerSpec.EosId || t == TinyTokenizerSpec.EndId);
+        Assert.Equal(firstEos < 0 ? free : free.Take(firstEos), result.TokenIds);
+        Assert.DoesNotContain(TinyTokenizerSpec.EosId, result.TokenIds);
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameSamplesAndOtherSeedsDiffer()
+    {
+        var generator = new Generator(_session);
+        var options = NoStops with { MaxNewTokens = 16, Temperature = 1.5f, TopP = 0.95f, Seed = 42 };
+        var a = generator.Generate(Prompts, options);
+        var b = generator.Generate(Prompts, options);
+        var c = generator.Generate(Prompts, options with { Seed = 43 });
+        for (var i = 0; i < Prompts.Length; i++) Assert.Equal(a[i].TokenIds, b[i].TokenIds);
+        Assert.Contains(Enumerable.Range(0, Prompts.Length), i => !a[i].TokenIds.SequenceEqual(c[i].TokenIds));
+    }
+
+    [Fact]
+    public void ASampledRowDoesNotDependOnItsBatchmates()
+    {
+        var generator = new Generator(_session);
+        var options = NoStops with { Temperature = 1f, Seed = 9 };
+        var batched = generator.Generate(Prompts, options);
+        var alone = generator.Generate([Prompts[3]], options)[0];
+        Assert.Equal(alone.TokenIds, batched[3].TokenIds);
+    }
+
+    [Fact]
+    public void PromptsOutsideTheVocabularyAreRejectedWithTheirRow()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new Generator(_session).Generate([[1, 2], [3, 9999]], NoStops));
+        Assert.Contains("Prompt 1", e.Message);
+    }
+}
