@@ -244,7 +244,7 @@ internal static class Builtins
             case "int": return ToInt(v, a.Get(0, "default", 0L));
             case "float": return ToFloat(v, a.Get(0, "default", 0.0));
             case "abs":
-                return v switch { long l => Math.Abs(l), double d => Math.Abs(d), bool b => b ? 1L : 0L, _ => throw new ArgumentException($"bad operand type for abs(): '{Py.TypeName(v)}'") };
+                return v switch { long l => (object)Math.Abs(l), double d => Math.Abs(d), bool b => b ? 1L : 0L, _ => throw new ArgumentException($"bad operand type for abs(): '{Py.TypeName(v)}'") };
             case "round":
             {
                 var precision = (int)(a.Get(0, "precision", 0L) as long? ?? 0);

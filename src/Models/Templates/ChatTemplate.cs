@@ -29,8 +29,10 @@ public sealed class ChatTemplate
     /// the special tokens of the tokenizer config (bos_token, eos_token, ...), plus tools/documents = None.</summary>
     public IReadOnlyDictionary<string, object?> DefaultVariables => _defaults;
 
-    /// <summary>Clock for <c>strftime_now</c>; replaceable so tests are deterministic.</summary>
-    public Func<DateTime> Clock { get; init; } = () => DateTime.Now;
+    Func<DateTime> _clock = () => DateTime.Now;
+
+    /// <summary>A copy whose <c>strftime_now</c> reads <paramref name="clock"/>, so dated prompts are reproducible.</summary>
+    public ChatTemplate WithClock(Func<DateTime> clock) => new(Source, _body, _defaults) { _clock = clock };
 
     /// <summary>Parses a template; throws <see cref="TemplateException"/> on syntax errors or unsupported constructs.</summary>
     public static ChatTemplate Parse(string source)
@@ -114,7 +116,7 @@ public sealed class ChatTemplate
     {
         ArgumentNullException.ThrowIfNull(messages);
         var scope = new Scope(null);
-        Builtins.AddGlobals(scope, Clock);
+        Builtins.AddGlobals(scope, _clock);
         if (variables is not null)
             foreach (var (key, value) in variables) scope.Set(key, Py.FromClr(value));
         scope.Set("messages", messages.Select(m => Py.FromClr(m)).ToList());
