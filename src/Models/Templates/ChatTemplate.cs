@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace BioEval.Models.Templates;
@@ -159,12 +158,10 @@ public sealed class ChatTemplate
 /// <summary>The result of rendering one conversation: exactly one of <see cref="Text"/> and <see cref="Error"/> is set.</summary>
 public sealed record ChatRenderOutcome(string? Text, string? Error)
 {
-    static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>One compact JSON line: <c>{"text":"..."}</c> or <c>{"error":"..."}</c>.</summary>
+    /// <summary>One compact JSON line, <c>{"text":"..."}</c> or <c>{"error":"..."}</c>, non-ASCII left unescaped.</summary>
     public string ToJsonLine() => Error is null
-        ? JsonSerializer.Serialize(new Dictionary<string, string> { ["text"] = Text ?? "" }, Json)
-        : JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = Error }, Json);
+        ? "{\"text\":" + Py.JsonQuote(Text ?? "") + "}"
+        : "{\"error\":" + Py.JsonQuote(Error) + "}";
 }
 
 /// <summary>

@@ -232,6 +232,14 @@ internal static class Py
         sb.Append(close);
     }
 
+    /// <summary>A JSON string literal as Python's json.dumps(ensure_ascii=False) writes it.</summary>
+    public static string JsonQuote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2);
+        JsonString(sb, s);
+        return sb.ToString();
+    }
+
     static void JsonString(StringBuilder sb, string s)
     {
         sb.Append('"');
