@@ -14,8 +14,7 @@ internal sealed class Parser(List<Token> tokens)
     public static List<Node> Parse(string source)
     {
         var parser = new Parser(Lexer.Tokenize(source));
-        var body = parser.ParseBody([]);
-        return body;
+        return parser.ParseBody([]);
     }
 
     // ---- statements ----
@@ -117,7 +116,7 @@ internal sealed class Parser(List<Token> tokens)
     {
         var target = ParseAssignTarget();
         ExpectName("in");
-        var iterable = ParseOr(allowCondExpr: false);
+        var iterable = ParseOr();
         Expr? filter = null;
         if (IsName("if")) { _pos++; filter = ParseExpression(); }
         if (IsName("recursive")) throw new TemplateException("Unsupported construct 'recursive' loop", Current.Line);
@@ -228,12 +227,12 @@ internal sealed class Parser(List<Token> tokens)
 
     Expr ParseConditional()
     {
-        var expr = ParseOr(allowCondExpr: true);
+        var expr = ParseOr();
         while (IsName("if"))
         {
             var line = Current.Line;
             _pos++;
-            var condition = ParseOr(allowCondExpr: true);
+            var condition = ParseOr();
             Expr? otherwise = null;
             if (IsName("else")) { _pos++; otherwise = ParseConditional(); }
             expr = new CondExpr(condition, expr, otherwise, line);
@@ -241,9 +240,8 @@ internal sealed class Parser(List<Token> tokens)
         return expr;
     }
 
-    Expr ParseOr(bool allowCondExpr)
+    Expr ParseOr()
     {
-        _ = allowCondExpr;
         var left = ParseAnd();
         while (IsName("or")) { var line = Current.Line; _pos++; left = new BinaryExpr("or", left, ParseAnd(), line); }
         return left;
