@@ -7,6 +7,8 @@ foreach (var verb in new[]
     RunVerb.Create(),
     ShuffleVerb.Create(),
     ScoreVerb.Create(),
+    RenderVerb.Create(),
+    MakeTinyVerb.Create(),
 })
 {
     root.Subcommands.Add(verb);
