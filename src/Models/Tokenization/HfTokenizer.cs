@@ -14,7 +14,8 @@ namespace BioEval.Models.Tokenization;
 /// </summary>
 public sealed class HfTokenizer
 {
-    // End-of-turn markers of chat templates; generation must stop at them as at EOS.
+    // End-of-turn markers of chat templates; generation must stop at them as at EOS. Looked up in the added
+    // tokens and in the vocabulary: Gemma's files keep <end_of_turn> in the vocabulary only.
     private static readonly string[] EndOfTurnTokens = ["<|eot_id|>", "<|eom_id|>", "<|im_end|>", "<end_of_turn>", "<|end|>", "<|endoftext|>"];
 
     private readonly BpeTokenizer _bpe;
@@ -59,7 +60,7 @@ public sealed class HfTokenizer
         var eos = new List<int>();
         if (eosToken is not null && TokenToId(eosToken) is { } eosId) eos.Add(eosId);
         foreach (var name in EndOfTurnTokens)
-            if (_added.TryGetValue(name, out var t) && !eos.Contains(t.Id)) eos.Add(t.Id);
+            if (TokenToId(name) is { } id && !eos.Contains(id)) eos.Add(id);
         EosTokenIds = eos;
         (_prefix, _suffix) = template(this);
     }
@@ -75,7 +76,7 @@ public sealed class HfTokenizer
 
     public int? BosTokenId { get; }
 
-    /// <summary>Ids that end generation: EOS, then end-of-turn added tokens (&lt;|eot_id|&gt;, &lt;|im_end|&gt;, &lt;end_of_turn&gt; ...).</summary>
+    /// <summary>Ids that end generation: EOS, then the end-of-turn tokens the files know (&lt;|eot_id|&gt;, &lt;|im_end|&gt;, &lt;end_of_turn&gt; ...).</summary>
     public IReadOnlyList<int> EosTokenIds { get; }
 
     /// <summary>The id of a token text (added tokens first, then the vocabulary), or null.</summary>
