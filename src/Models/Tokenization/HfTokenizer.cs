@@ -29,6 +29,7 @@ public sealed class HfTokenizer
     private readonly HfDecoder _decoder;
     private readonly bool _ignoreMerges;
     private readonly int? _byteFallbackUnknownId;
+    private readonly bool _splitBeforeMetaspace;
     private readonly int[] _prefix;
     private readonly int[] _suffix;
 
@@ -43,6 +44,11 @@ public sealed class HfTokenizer
         _decoder = decoder;
         _ignoreMerges = ignoreMerges;
         _byteFallbackUnknownId = byteFallbackUnknownId;
+        // Gap filled (speed): SentencePiece-style files have no pre-tokenizer, so a whole document is one BPE
+        // word, and BpeTokenizer's merging grows faster than linearly with word length (115k chars: ~2 s).
+        // When no vocabulary entry holds '▁' after another character, no merge can cross the start of a
+        // '▁' run, so cutting there gives the same ids as one long word.
+        _splitBeforeMetaspace = !preTokenizer.ByteLevel && !vocab.Keys.Any(HasMetaspaceAfterOther);
         _added = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
         foreach (var t in added) _added[t.Content] = t;
         _splitter = new AddedTokenSplitter(added);
@@ -129,7 +135,33 @@ public sealed class HfTokenizer
         return tokens.Count == 0 ? "" : _decoder.Decode(tokens);
     }
 
+    private const char Metaspace = '\u2581';
+
+    private static bool HasMetaspaceAfterOther(string token)
+    {
+        for (var i = 1; i < token.Length; i++)
+            if (token[i] == Metaspace && token[i - 1] != Metaspace) return true;
+        return false;
+    }
+
     private void EncodePiece(string piece, List<int> ids)
+    {
+        if (_splitBeforeMetaspace && !(_ignoreMerges && _vocab.ContainsKey(piece)))
+        {
+            var start = 0;
+            for (var i = 1; i < piece.Length; i++)
+                if (piece[i] == Metaspace && piece[i - 1] != Metaspace)
+                {
+                    EncodeWord(piece[start..i], ids);
+                    start = i;
+                }
+            EncodeWord(piece[start..], ids);
+            return;
+        }
+        EncodeWord(piece, ids);
+    }
+
+    private void EncodeWord(string piece, List<int> ids)
     {
         // Gap filled (ignore_merges, Llama 3): a pre-token that is itself in the vocabulary is one token, even
         // where the merges would not rebuild it. BpeTokenizer has no such option.
