@@ -1,4 +1,7 @@
+using System.Globalization;
 using BioEval.Models.Baselines;
+using BioEval.Models.Onnx;
+using BioEval.Models.Tiny;
 using Microsoft.Extensions.AI;
 
 namespace BioEval.Models;
@@ -17,8 +20,32 @@ public static class ModelFactory
         ["oracle"] = s => new OracleChatClient(s.Name),
         ["constant"] = s => new ConstantChatClient(s.Name, s.Option("text") ?? "", PerTask(s)),
         ["majority"] = s => new MajorityChatClient(s.Name, s.Option("fallback") ?? ""),
-        ["lead"] = s => new LeadChatClient(s.Name, int.Parse(s.Option("sentences") ?? "2", System.Globalization.CultureInfo.InvariantCulture)),
+        ["lead"] = s => new LeadChatClient(s.Name, Int(s, "sentences") ?? 2),
+        // A model folder exported to ONNX (Optimum or onnxruntime-genai layout) with its Hugging Face tokenizer files.
+        ["onnx"] = s => new OnnxChatClient(s.Name, RequirePath(s), OnnxOptions(s)),
+        // The embedded tiny model: an onnx folder generated from a seed on first use (option "seed").
+        ["tiny"] = s => new OnnxChatClient(s.Name,
+            TinyModelCache.Ensure(RequirePath(s), Int(s, "seed") ?? throw new ArgumentException($"Model '{s.Name}' (kind tiny) needs option \"seed\".")),
+            OnnxOptions(s)),
     };
+
+    private static OnnxChatOptions OnnxOptions(ModelSpec s) => new(
+        MaxBatchSize: Int(s, "max_batch_size") ?? 8,
+        MaxBatchTokens: Int(s, "max_batch_tokens") ?? 4096,
+        Session: new OnnxSessionOptions
+        {
+            PreferCuda = !string.Equals(s.Option("device"), "cpu", StringComparison.OrdinalIgnoreCase),
+            IntraOpNumThreads = Int(s, "threads") ?? 0,
+        },
+        ChatTemplateFile: s.Option("chat_template"));
+
+    private static string RequirePath(ModelSpec s) =>
+        s.Path ?? throw new ArgumentException($"Model '{s.Name}' (kind {s.Kind}) needs a \"path\" to its model folder.");
+
+    private static int? Int(ModelSpec s, string key) =>
+        s.Option(key) is not { } v ? null
+        : int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
+        : throw new ArgumentException($"Model '{s.Name}': option \"{key}\" must be an integer, got '{v}'.");
 
     /// <summary>Adds a backend (the ONNX engine registers itself this way).</summary>
     public static void Register(string kind, Func<ModelSpec, IChatClient> builder) => Builders[kind] = builder;

@@ -9,6 +9,7 @@ namespace BioEval.Harness.Protocol;
 /// <param name="StripTrailingSemicolon">Problem list targets: actually strip a trailing ';' (the reference tries and fails).</param>
 /// <param name="ReferenceAveraging">MedNLI and MeDiSumCode: average as the reference does, counting the first
 /// evaluated sample twice (its results helper appends the first value twice); false gives the plain mean.</param>
+/// <param name="LongHealthReserve">Tokens kept free in every LongHealth prompt for the chat template and the answer (the reference keeps none).</param>
 /// <param name="NerFewShot">NER few-shot examples drawn from the train split (0 = zero-shot).</param>
 public sealed record ProtocolOptions(
     int ShuffleSeed = 1,
@@ -16,7 +17,8 @@ public sealed record ProtocolOptions(
     int LongHealthTask1Budget = 8140,
     bool StripTrailingSemicolon = false,
     bool ReferenceAveraging = true,
-    int NerFewShot = 3)
+    int NerFewShot = 3,
+    int LongHealthReserve = 0)
 {
     public static readonly ProtocolOptions Default = new();
 }

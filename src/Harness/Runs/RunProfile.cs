@@ -41,6 +41,7 @@ public sealed record RunProfile(
         ["BIOEVAL_REPEATS"] = "samples per prompt when sampling",
         ["BIOEVAL_DOCUMENT_SEED"] = "seed of LongHealth's document draws",
         ["BIOEVAL_LONGHEALTH_BUDGET"] = "LongHealth task 1 token budget",
+        ["BIOEVAL_LONGHEALTH_RESERVE"] = "LongHealth: tokens kept free for chat template and answer (default 0, as the reference)",
         ["BIOEVAL_STRIP_TRAILING_SEMICOLON"] = "problem lists: really strip a trailing ';' (the reference does not)",
         ["BIOEVAL_PLAIN_MEAN"] = "true: plain means for MedNLI/MeDiSumCode (the reference counts the first sample twice)",
         ["BIOEVAL_NER_SHOTS"] = "NER few-shot examples from the train split (0 = zero-shot; default 3)",
@@ -122,7 +123,8 @@ public sealed record RunProfile(
             LongHealthTask1Budget: Int("BIOEVAL_LONGHEALTH_BUDGET") ?? ProtocolOptions.Default.LongHealthTask1Budget,
             StripTrailingSemicolon: Bool("BIOEVAL_STRIP_TRAILING_SEMICOLON", false),
             ReferenceAveraging: !Bool("BIOEVAL_PLAIN_MEAN", false),
-            NerFewShot: Int("BIOEVAL_NER_SHOTS") ?? ProtocolOptions.Default.NerFewShot);
+            NerFewShot: Int("BIOEVAL_NER_SHOTS") ?? ProtocolOptions.Default.NerFewShot,
+            LongHealthReserve: Int("BIOEVAL_LONGHEALTH_RESERVE") ?? ProtocolOptions.Default.LongHealthReserve);
         if (protocol.NerFewShot < 0) throw new InvalidDataException($"BIOEVAL_NER_SHOTS must be >= 0, got {protocol.NerFewShot}.");
         return new RunProfile(
             Name: Get("BIOEVAL_PROFILE") ?? "embedded",

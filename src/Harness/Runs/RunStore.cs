@@ -69,6 +69,8 @@ public static class RunStore
                     ["shuffle_seed"] = p.ShuffleSeed,
                     ["document_seed"] = p.DocumentSeed,
                     ["longhealth_task1_budget"] = p.LongHealthTask1Budget,
+                    ["longhealth_reserve"] = p.LongHealthReserve,
+                    ["ner_few_shot"] = p.NerFewShot,
                     ["strip_trailing_semicolon"] = p.StripTrailingSemicolon,
                     ["reference_averaging"] = p.ReferenceAveraging,
                 },

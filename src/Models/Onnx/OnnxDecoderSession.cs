@@ -103,7 +103,12 @@ public sealed class OnnxDecoderSession : IDisposable
         var modelPath = FindModelFile(modelDir, genAi);
         var log = options.Log ?? (message => Console.Error.WriteLine(message));
 
-        if (options.PreferCuda)
+        if (options.PreferCuda && !CudaLibraries.Available(out var missing))
+        {
+            // Probing first keeps ONNX Runtime from logging a native error on every machine without CUDA.
+            if (Interlocked.Exchange(ref _loggedCpu, 1) == 0) log($"ONNX Runtime: CUDA is not available ({missing}); using the CPU execution provider.");
+        }
+        else if (options.PreferCuda)
         {
             string? failure = null;
             using var cudaOptions = BaseOptions(options);
@@ -237,7 +242,14 @@ public sealed class OnnxDecoderSession : IDisposable
 
     private static SessionOptions BaseOptions(OnnxSessionOptions options)
     {
-        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        var so = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // Every decode step has new shapes (the cache grows), so memory patterns never repeat and the CPU arena
+            // only accumulates blocks: without both, a run's memory stays at its working set.
+            EnableMemoryPattern = false,
+            EnableCpuMemArena = true,
+        };
         if (options.IntraOpNumThreads > 0) so.IntraOpNumThreads = options.IntraOpNumThreads;
         return so;
     }

@@ -43,8 +43,10 @@ public sealed class ChatTemplate
     /// <summary>
     /// Reads tokenizer_config.json: <c>chat_template</c> (a string, or a list of {name, template} where "default" is
     /// taken) and the special tokens (strings or {content: ...} objects) that transformers passes to the template.
+    /// A <paramref name="templateOverride"/> (a user's template file, e.g. for a base model without a chat template)
+    /// replaces the config's template; the special tokens still come from the config.
     /// </summary>
-    public static ChatTemplate FromTokenizerConfig(string tokenizerConfigJsonPath)
+    public static ChatTemplate FromTokenizerConfig(string tokenizerConfigJsonPath, string? templateOverride = null)
     {
         JsonDocument doc;
         try
@@ -60,7 +62,7 @@ public sealed class ChatTemplate
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException($"{tokenizerConfigJsonPath}: expected a JSON object");
-            var source = ReadTemplate(root, tokenizerConfigJsonPath);
+            var source = templateOverride ?? ReadTemplate(root, tokenizerConfigJsonPath);
             var defaults = new Dictionary<string, object?>(StringComparer.Ordinal) { ["tools"] = null, ["documents"] = null };
             foreach (var p in root.EnumerateObject())
             {
@@ -85,7 +87,7 @@ public sealed class ChatTemplate
     static string ReadTemplate(JsonElement root, string path)
     {
         if (!root.TryGetProperty("chat_template", out var t) || t.ValueKind == JsonValueKind.Null)
-            throw new InvalidDataException($"{path}: no 'chat_template' field; this tokenizer has no chat template");
+            throw new InvalidDataException($"{path}: no 'chat_template' field; this tokenizer has no chat template (give the model a template file: registry option \"chat_template\")");
         if (t.ValueKind == JsonValueKind.String) return t.GetString()!;
         if (t.ValueKind == JsonValueKind.Array)
         {

@@ -33,8 +33,10 @@ namespace BioEval.Harness.Tasks.LongHealth;
 /// the separator's budget share is the token count of the separator actually used (the reference counts a
 /// longer string than it joins with); a cut document is plain text (the reference's cut text starts with the
 /// tokenizer's literal BOS string); once the budget is spent no further (empty) document is added; token counts
-/// exclude special tokens (the reference's include BOS once per counted text); and an empty document list is
-/// allowed (the reference would fail to unpack it).
+/// exclude special tokens (the reference's include BOS once per counted text); an empty document list is
+/// allowed (the reference would fail to unpack it); the task 1 budget is clamped to the model's context length.
+/// <see cref="ProtocolOptions.LongHealthReserve"/> (default 0, as the reference) keeps tokens free in every prompt
+/// for the chat template and the answer, which the reference's budgets do not.
 /// </remarks>
 public sealed class LongHealthPromptBuilder : IPromptBuilder
 {
@@ -67,7 +69,9 @@ public sealed class LongHealthPromptBuilder : IPromptBuilder
         var samples = context.Shuffled;
         var items = new List<EvalItem>();
 
-        var task1Budget = context.Options.LongHealthTask1Budget - systemTokens;
+        // Clamped to the context: the reference's fixed 8140 assumes an 8k model; a shorter context would overflow.
+        var reserve = context.Options.LongHealthReserve;
+        var task1Budget = Math.Min(context.Options.LongHealthTask1Budget, tokens.ContextLength) - systemTokens - reserve;
         foreach (var sample in samples)
         {
             var answerDocs = AnswerTexts(sample);
@@ -82,7 +86,7 @@ public sealed class LongHealthPromptBuilder : IPromptBuilder
         }
 
         var pools = DistractorPools(samples);
-        var fullBudget = tokens.ContextLength - systemTokens;
+        var fullBudget = tokens.ContextLength - systemTokens - reserve;
         foreach (var sample in samples)
         {
             var pool = pools[sample.Field(LongHealthLoader.PatientIdField)];
