@@ -22,7 +22,9 @@ internal static class RunVerb
         var command = new Command("run", "Run the benchmark on a profile's models and datasets and write results and a report.") { profile, task, limit, output, resume };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var overrides = new Dictionary<string, string?>();
+            // The environment overrides the profile's file (as under dotnet test); command-line options override both.
+            var overrides = RunProfile.EnvironmentVariables();
+            overrides.Remove("BIOEVAL_PROFILE");
             var tasks = parse.GetValue(task);
             if (tasks is { Length: > 0 }) overrides["BIOEVAL_TASKS"] = string.Join(',', tasks);
             if (parse.GetValue(limit) is { } n)
@@ -65,9 +67,12 @@ internal static class RunVerb
                     Console.Error.WriteLine("bioeval run: interrupted; completed results are written below, outputs so far are checkpointed (rerun with --resume).");
                     exit = 130;
                 }
-                catch (Exception e) when (e is IOException or InvalidDataException or Harness.Datasets.DatasetFormatException or ArgumentException)
+                catch (Exception e)
                 {
+                    // Whatever broke, the results completed so far are still written below.
                     Console.Error.WriteLine($"bioeval run: {e.Message}");
+                    if (e is not (IOException or InvalidDataException or Harness.Datasets.DatasetFormatException or ArgumentException))
+                        Console.Error.WriteLine(e.ToString());
                     exit = 1;
                 }
                 var dir = session.Write();

@@ -76,12 +76,16 @@ public sealed record RunProfile(
     /// </summary>
     public static RunProfile FromEnvironment()
     {
-        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Where(e => ((string)e.Key).StartsWith("BIOEVAL_", StringComparison.Ordinal))
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        var env = EnvironmentVariables();
         var name = env.TryGetValue("BIOEVAL_PROFILE", out var p) && !string.IsNullOrWhiteSpace(p) ? p! : "embedded";
         return Load(name, env);
     }
+
+    /// <summary>The BIOEVAL_* variables of the process environment, which override a profile's file.</summary>
+    public static Dictionary<string, string?> EnvironmentVariables() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => ((string)e.Key).StartsWith("BIOEVAL_", StringComparison.Ordinal))
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
 
     /// <summary>Reads the EnvironmentVariables block of a .runsettings file.</summary>
     public static Dictionary<string, string?> ReadVariables(string runsettingsPath)

@@ -84,6 +84,7 @@ public static class RunStore
                 ["backend"] = r.Backend,
                 ["samples"] = r.Samples,
                 ["prompts"] = r.Prompts,
+                ["rejected_prompts"] = r.RejectedPrompts,
                 ["dataset_file"] = Path.GetFileName(r.DatasetFile),
                 ["dataset_sha256"] = r.DatasetSha256,
                 ["prompt_pack_sha256"] = r.PromptPackSha256,
@@ -109,6 +110,7 @@ public static class RunStore
                     raw_output = p.RawOutput,
                     parsed = p.Parsed,
                     scores = p.Scores,
+                    error = p.Error,
                 }, Compact)).Append('\n');
         return sb.ToString();
     }

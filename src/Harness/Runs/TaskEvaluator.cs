@@ -43,6 +43,7 @@ public static class TaskEvaluator
         var repeats = options.Decoding.Repeats;
         var jobs = items.SelectMany(item => Enumerable.Range(0, repeats).Select(r => (item, repeat: r))).ToList();
         var outputs = new string[jobs.Count];
+        var errors = new string?[jobs.Count];
         var turns = items.ToDictionary(i => i.Id, i => ChatTurn.From(i.Messages));
         var hashes = turns.ToDictionary(kv => kv.Key, kv => ChatTurn.Hash(kv.Value));
         var done = 0;
@@ -56,9 +57,19 @@ public static class TaskEvaluator
                 var hash = hashes[item.Id];
                 if (!resumed.TryGetValue((item.Id, repeat, hash), out var text))
                 {
-                    var response = await model.GetResponseAsync(item.Messages, ChatOptionsFor(task, item, repeat, options.Decoding), ct);
-                    text = response.Text;
-                    options.Checkpoint?.Append(task.Name, modelName, item.Id, repeat, hash, text);
+                    try
+                    {
+                        var response = await model.GetResponseAsync(item.Messages, ChatOptionsFor(task, item, repeat, options.Decoding), ct);
+                        text = response.Text;
+                        options.Checkpoint?.Append(task.Name, modelName, item.Id, repeat, hash, text);
+                    }
+                    catch (PromptTooLongException e)
+                    {
+                        // Scored as an empty answer and counted, as a refused request; not checkpointed, so a rerun
+                        // with a longer-context model retries it.
+                        text = "";
+                        errors[index] = e.Message;
+                    }
                 }
                 outputs[index] = text;
                 progress?.Report(new EvalProgress(task.Name, modelName, Interlocked.Increment(ref done), jobs.Count));
@@ -78,7 +89,7 @@ public static class TaskEvaluator
                 perMetric[m].Add(values);
                 foreach (var (name, value) in values) scores[name] = value;
             }
-            predictions.Add(new PredictionRecord(item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores));
+            predictions.Add(new PredictionRecord(item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores, errors[i]));
         }
 
         return new TaskResult(

@@ -8,6 +8,7 @@ namespace BioEval.Harness.Runs;
 /// <param name="RawOutput">The model output as generated.</param>
 /// <param name="Parsed">The parsed answer the metrics scored.</param>
 /// <param name="Scores">Per-sample metric values.</param>
+/// <param name="Error">Why the backend gave no output (e.g. the prompt exceeds the context); null when it answered.</param>
 public sealed record PredictionRecord(
     string Id,
     string SampleId,
@@ -15,7 +16,8 @@ public sealed record PredictionRecord(
     string PromptHash,
     string RawOutput,
     string Parsed,
-    IReadOnlyDictionary<string, double> Scores);
+    IReadOnlyDictionary<string, double> Scores,
+    string? Error = null);
 
 /// <summary>The score of one model on one task, with everything needed to tell whether two results are comparable.</summary>
 public sealed record TaskResult(
@@ -34,4 +36,7 @@ public sealed record TaskResult(
 {
     /// <summary>The chats sent, by item id (written to prompts.jsonl, never into shared snapshots).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ChatTurn>> Chats { get; init; } = new Dictionary<string, IReadOnlyList<ChatTurn>>();
+
+    /// <summary>Prompts the backend refused (scored as empty answers); see each prediction's error.</summary>
+    public int RejectedPrompts => Predictions.Count(p => p.Error is not null);
 }

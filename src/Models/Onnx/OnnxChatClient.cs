@@ -76,8 +76,7 @@ public sealed class OnnxChatClient : IChatClient
     {
         var prompt = Tokenizer.Encode(Render(messages), addSpecialTokens: false);
         if (prompt.Count >= _session.ContextLength)
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Model '{Name}': the prompt has {prompt.Count} tokens, which leaves no room in the model's context of {_session.ContextLength} tokens."));
+            throw new PromptTooLongException(Name, prompt.Count, _session.ContextLength);
         var request = new Request(prompt, ToGenerationOptions(options), new TaskCompletionSource<GenerationResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         using (cancellationToken.Register(() => request.Completion.TrySetCanceled(cancellationToken)))
         {

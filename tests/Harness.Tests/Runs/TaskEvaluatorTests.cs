@@ -74,6 +74,26 @@ public sealed class TaskEvaluatorTests
         Assert.Equal(4, a.Predictions.Select(p => p.PromptHash).Distinct().Count());
     }
 
+    [Fact]
+    public async Task APromptTooLongForTheModelScoresAsAnEmptyAnswerAndIsCountedWithoutEndingTheRun()
+    {
+        var result = await TaskEvaluator.EvaluateAsync(Prepared(TestTasks.Echo()), "m", new RejectsSample("w4"), Options(), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(1, result.RejectedPrompts);
+        var rejected = Assert.Single(result.Predictions, p => p.Error is not null);
+        Assert.Equal("s4", rejected.SampleId);
+        Assert.Equal("", rejected.RawOutput);
+        Assert.Contains("context", rejected.Error);
+        Assert.Equal(3.0 / 4, result.Scores["exact"], 12);
+    }
+
+    private sealed class RejectsSample(string word) : BaselineChatClient("rejects")
+    {
+        protected override string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options) =>
+            messages[^1].Text.Contains(word)
+                ? throw new BioEval.Models.PromptTooLongException("rejects", 5000, 4096)
+                : (string)options!.AdditionalProperties![BioEval.Models.ModelKeys.Reference]!;
+    }
+
     private sealed class AnswersOnly(string word) : BaselineChatClient("answers-only")
     {
         protected override string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options) =>

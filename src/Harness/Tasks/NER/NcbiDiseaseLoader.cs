@@ -5,7 +5,7 @@ namespace BioEval.Harness.Tasks.NER;
 /// <summary>
 /// Loads the NCBI disease corpus for the NER task: the evaluated file (the test split) plus, from the same folder,
 /// the train split, whose documents are only ever used as few-shot examples (<c>split</c> field "train"), so test
-/// documents never appear as examples. All four annotation types (SpecificDisease, DiseaseClass, Modifier,
+/// documents never appear as examples. A train document repeated in the file (same PMID) is kept once. All four annotation types (SpecificDisease, DiseaseClass, Modifier,
 /// CompositeMention) count as disease mentions. The reference is the distinct mention strings as written, in
 /// order of first appearance.
 /// </summary>
@@ -21,7 +21,8 @@ public sealed class NcbiDiseaseLoader(bool withTrainSplit) : IDatasetLoader
         var train = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, TrainFile);
         if (!File.Exists(train))
             throw new DatasetFormatException($"NER few-shot examples come from the train split, but {train} does not exist. Put it beside {Path.GetFileName(path)} or run zero-shot (BIOEVAL_NER_SHOTS=0).");
-        samples.AddRange(PubTatorReader.Read(train).Select(d => ToSample(d, "train")));
+        // The published train file holds PMID 8528200 twice; a document is one candidate example, so keep its first copy.
+        samples.AddRange(PubTatorReader.Read(train).DistinctBy(d => d.Pmid).Select(d => ToSample(d, "train")));
         return samples;
     }
 

@@ -49,6 +49,17 @@ public sealed class PubTatorReaderTests
         Assert.Equal(documents, docs.Count);
         Assert.All(docs.SelectMany(d => d.Mentions.Select(m => (d, m))), x => Assert.Equal(x.m.Text, x.d.Text[x.m.Start..x.m.End]));
     }
+
+    [Fact]
+    public void RealTestSplitLoadsWithTheTrainSplitAsExamplesKeepingEachTrainDocumentOnce()
+    {
+        // The published train file lists PMID 8528200 twice: 593 records, 592 documents.
+        var path = RepoFiles.SharedOrSkip("datasets", "NCBI-disease", "NCBItestset_corpus.txt");
+        var samples = new NcbiDiseaseLoader(withTrainSplit: true).Load(path);
+        Assert.Equal(100, samples.Count(s => s.Fields["split"] == "test"));
+        Assert.Equal(592, samples.Count(s => s.Fields["split"] == "train"));
+        Assert.Equal(samples.Count, samples.Select(s => s.Id).Distinct().Count());
+    }
 }
 
 public sealed class MentionListParserTests
