@@ -29,7 +29,9 @@ public static class MarkdownReport
             sb.AppendLine(Inv($"## {task}"));
             sb.AppendLine();
             sb.AppendLine(Inv($"Task version {any.TaskVersion}, {any.Samples} samples ({any.Prompts} prompts), dataset `{Path.GetFileName(any.DatasetFile)}` (sha256 {any.DatasetSha256[..12]}), prompt pack sha256 {any.PromptPackSha256[..12]}."));
-            foreach (var rejected in byModel.Values.Where(r => r.RejectedPrompts > 0))
+            var rejections = byModel.Values.Where(r => r.RejectedPrompts > 0).ToList();
+            if (rejections.Count > 0) sb.AppendLine();
+            foreach (var rejected in rejections)
                 sb.AppendLine(Inv($"- {rejected.Model}: {rejected.RejectedPrompts} of {rejected.Prompts} prompts exceeded the model's context and were scored as empty answers."));
             sb.AppendLine();
             sb.AppendLine("| Pair | Metric | Base | Bio | Δ | Better |");
