@@ -23,13 +23,17 @@ public sealed class BenchmarkSession : IAsyncDisposable
         Profile = profile;
         Progress = progress;
         Registry = ModelRegistry.Load(profile.ModelsFile);
-        Tasks = TaskCatalog.Select(new TaskEnvironment(profile.Protocol, profile.IcdCodeList), profile.Tasks);
+        Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, profile.PackFiles());
+        Tasks = TaskCatalog.Select(Environment, profile.Tasks);
         Checkpoint = new Checkpoint(Path.Combine(profile.OutputDir, "checkpoints"), DecodingKey(profile.Decoding), resume);
     }
 
     public RunProfile Profile { get; }
     public ModelRegistry Registry { get; }
     public IReadOnlyList<TaskDefinition> Tasks { get; }
+
+    /// <summary>What the tasks were created with (protocol, code list, prompt pack files).</summary>
+    public TaskEnvironment Environment { get; }
     public Checkpoint Checkpoint { get; }
     public IProgress<EvalProgress>? Progress { get; }
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
@@ -61,7 +65,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     {
         var task = Task(taskName);
         var prepared = _prepared.GetOrAdd(taskName, _ => new Lazy<PreparedTask>(() =>
-            PreparedTask.Load(task, Profile.DatasetPath(task.Name, task.DataFile), Profile.Protocol))).Value;
+            PreparedTask.Load(task, Profile.DatasetPath(task.Name, task.DataFile), Profile.Protocol, Environment.Pack(task.PromptPack)))).Value;
         // One (task, model) at a time: the engine batches the requests of one evaluation, and running two
         // evaluations at once would only make them compete for the same cores or GPU.
         await _oneAtATime.WaitAsync(cancellationToken);

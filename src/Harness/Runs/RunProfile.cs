@@ -31,6 +31,7 @@ public sealed record RunProfile(
         ["BIOEVAL_MODELS"] = "model registry JSON (models and base->bio pairs)",
         ["BIOEVAL_DATA"] = "dataset folder holding <Task>/<published file name>",
         ["BIOEVAL_DATA_<TASK>"] = "one task's dataset file, overriding BIOEVAL_DATA",
+        ["BIOEVAL_PACK_<TASK>"] = "a prompt pack JSON file replacing the task's embedded pack",
         ["BIOEVAL_OUT"] = "output folder for results.json, predictions.jsonl, report.md",
         ["BIOEVAL_LIMIT"] = "evaluate at most N samples per task (empty: all)",
         ["BIOEVAL_TASKS"] = "comma-separated task names (empty: all)",
@@ -150,6 +151,21 @@ public sealed record RunProfile(
 
     /// <summary>All variables in effect, for per-task dataset overrides (BIOEVAL_DATA_&lt;TASK&gt;).</summary>
     public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Prompt pack files given as BIOEVAL_PACK_&lt;TASK&gt;, by task name (any case of the task name).</summary>
+    public IReadOnlyDictionary<string, string> PackFiles()
+    {
+        var root = RepoPaths.FindRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+        var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in Overrides)
+        {
+            if (!key.StartsWith("BIOEVAL_PACK_", StringComparison.Ordinal) || string.IsNullOrWhiteSpace(value)) continue;
+            var path = Path.GetFullPath(PathExpansion.Expand(value, key), root);
+            if (!File.Exists(path)) throw new FileNotFoundException($"{key}: prompt pack file {path} does not exist.", path);
+            files[key["BIOEVAL_PACK_".Length..]] = path;
+        }
+        return files;
+    }
 
     /// <summary>The dataset file of a task: BIOEVAL_DATA_&lt;TASK&gt; if set, else DataDir/&lt;task&gt;/&lt;file&gt;.</summary>
     public string DatasetPath(string task, string dataFile)

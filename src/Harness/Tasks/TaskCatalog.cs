@@ -12,7 +12,19 @@ namespace BioEval.Harness.Tasks;
 /// <summary>What task definitions may depend on besides their own folder.</summary>
 /// <param name="Protocol">Protocol options (e.g. the problem-list trailing ';' option).</param>
 /// <param name="IcdCodeList">The ICD-10-CM code list file for MeDiSumCode's valid-code ratio.</param>
-public sealed record TaskEnvironment(ProtocolOptions Protocol, string IcdCodeList);
+/// <param name="PackFiles">Prompt pack files replacing a task's embedded pack, by task name.</param>
+public sealed record TaskEnvironment(ProtocolOptions Protocol, string IcdCodeList, IReadOnlyDictionary<string, string>? PackFiles = null)
+{
+    /// <summary>
+    /// The pack a task uses: the user's file where one is given, else the embedded default. Parsers that read pack
+    /// strings (LongHealth's answer phrase, NER's "none" word) take them from this same pack, so a pack with other
+    /// wording is parsed by its own rules.
+    /// </summary>
+    public Prompts.PromptPack Pack(string task) =>
+        PackFiles is not null && PackFiles.TryGetValue(task, out var file)
+            ? Prompts.PromptPack.FromFile(file)
+            : Prompts.PromptPack.Default(task);
+}
 
 /// <summary>
 /// Every task BioEval knows, in report order: the six CLUE tasks, then NER. Adding a task adds one line here.

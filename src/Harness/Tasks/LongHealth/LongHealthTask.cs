@@ -13,7 +13,7 @@ public static class LongHealthTask
 
     public static TaskDefinition Create(TaskEnvironment env)
     {
-        var parser = LongHealthAnswerParser.FromPack(PromptPack.Default(Name));
+        var parser = LongHealthAnswerParser.FromPack(env.Pack(Name));
         return new(
             Name, Version: 1, DataFile: "benchmark_v5.json", Loader: LongHealthLoader.Instance, PromptPack: Name,
             FewShot: 0, MaxNewTokens: 50, Parser: parser, Metrics: [LongHealthAccuracyMetric.Instance],

@@ -12,7 +12,9 @@ public static class NerTask
 {
     public const string Name = "NER";
 
-    public static TaskDefinition Create(TaskEnvironment env) => new(
+    public static TaskDefinition Create(TaskEnvironment env) => Create(env, env.Pack(Name));
+
+    private static TaskDefinition Create(TaskEnvironment env, PromptPack pack) => new(
         Name,
         Version: 1,
         DataFile: "NCBItestset_corpus.txt",
@@ -20,9 +22,9 @@ public static class NerTask
         PromptPack: Name,
         FewShot: env.Protocol.NerFewShot,
         MaxNewTokens: 256,
-        Parser: new MentionListParser(PromptPack.Default(Name).String("none")),
+        Parser: new MentionListParser(pack.String("none")),
         Metrics: [MentionSetMetric.Instance],
         PromptBuilder: NerPromptBuilder.Instance,
         Shuffle: false,
-        OracleAnswer: sample => NerPromptBuilder.Answer(PromptPack.Default(Name), sample));
+        OracleAnswer: sample => NerPromptBuilder.Answer(pack, sample));
 }
