@@ -19,7 +19,10 @@ internal static class RunVerb
         var limit = new Option<int?>("--limit") { Description = "Evaluate at most N samples per task." };
         var output = new Option<string?>("--out") { Description = "Output folder (default: the profile's BIOEVAL_OUT)." };
         var resume = new Option<bool>("--resume") { Description = "Reuse outputs checkpointed by an earlier, interrupted run with the same prompts and decoding." };
-        var command = new Command("run", "Run the benchmark on a profile's models and datasets and write results and a report.") { profile, task, limit, output, resume };
+        var description = "Run the benchmark on a profile's models and datasets and write results and a report.\n\n"
+            + "Profile variables (set in the .runsettings file; the environment overrides them, options override both):\n"
+            + string.Join("\n", RunProfile.Variables.Select(kv => $"  {kv.Key,-34} {kv.Value}"));
+        var command = new Command("run", description) { profile, task, limit, output, resume };
         command.SetAction(async (parse, cancellationToken) =>
         {
             // The environment overrides the profile's file (as under dotnet test); command-line options override both.
