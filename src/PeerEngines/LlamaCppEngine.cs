@@ -35,7 +35,8 @@ public sealed record LlamaCppEngineOptions
 /// <summary>
 /// llama.cpp (through LLamaSharp and its CPU backend) as a peer engine: loads a GGUF, feeds token ids directly
 /// (llama.cpp's tokenizer is never used, so only the network is compared), and decodes greedily by argmax over
-/// llama.cpp's logits. Prompts run one after another in one context, whose cache is cleared between them.
+/// llama.cpp's logits. Prompts run one after another in one context, whose cache is cleared between them, so an
+/// instance serves one caller at a time.
 /// </summary>
 public sealed class LlamaCppEngine : IPeerEngine
 {
@@ -82,7 +83,12 @@ public sealed class LlamaCppEngine : IPeerEngine
                         // Keep llama.cpp's chatter off the console; warnings are kept for error messages.
                         NativeLibraryConfig.All.WithLogCallback((level, message) =>
                         {
-                            if (level >= LLamaLogLevel.Warning) lock (NativeLog) NativeLog.Append(message);
+                            if (level < LLamaLogLevel.Warning) return;
+                            lock (NativeLog)
+                            {
+                                NativeLog.Append(message);
+                                if (NativeLog.Length > 8000) NativeLog.Remove(0, NativeLog.Length - 4000);
+                            }
                         });
                     }
                     NativeApi.llama_empty_call();
