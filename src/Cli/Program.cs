@@ -10,6 +10,7 @@ foreach (var verb in new[]
     TokenizeVerb.Create(),
     RenderVerb.Create(),
     MakeTinyVerb.Create(),
+    ExportGgufVerb.Create(),
 })
 {
     root.Subcommands.Add(verb);
