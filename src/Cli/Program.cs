@@ -10,6 +10,8 @@ foreach (var verb in new[]
     TokenizeVerb.Create(),
     RenderVerb.Create(),
     MakeTinyVerb.Create(),
+    GenerateVerb.Create(),
+    BenchVerb.Create(),
 })
 {
     root.Subcommands.Add(verb);
