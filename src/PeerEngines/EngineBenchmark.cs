@@ -21,14 +21,14 @@ public sealed record EngineBenchmarkOptions(
     int PromptTokens = 48,
     int MaxNewTokens = 64,
     int Threads = 2,
-    int Repeats = 3,
+    int Repeats = 7,
     int BatchSize = 8)
 {
-    /// <summary>The quick profile of <c>bioeval bench engine --quick</c>: 64 new tokens, 3 timed passes.</summary>
-    public static EngineBenchmarkOptions Quick(string modelDir, int threads) => new(modelDir, Threads: threads);
+    /// <summary>The quick profile of <c>bioeval bench engine --quick</c>: 64 new tokens, 7 timed passes.</summary>
+    public static EngineBenchmarkOptions Quick(string modelDir, int threads) => new(modelDir, Threads: threads, Repeats: 7);
 
-    /// <summary>The longer profile: 128 new tokens, 5 timed passes.</summary>
-    public static EngineBenchmarkOptions Full(string modelDir, int threads) => new(modelDir, MaxNewTokens: 128, Threads: threads, Repeats: 5);
+    /// <summary>The longer profile: 128 new tokens, 15 timed passes.</summary>
+    public static EngineBenchmarkOptions Full(string modelDir, int threads) => new(modelDir, MaxNewTokens: 128, Threads: threads, Repeats: 15);
 }
 
 /// <summary>A peer engine the benchmark knows how to open; <see cref="PeerEngineCatalog"/> lists them.</summary>
@@ -53,7 +53,12 @@ public static class PeerEngineCatalog
 }
 
 /// <summary>Median throughput of one engine at batch 1 and at the large batch, in generated tokens per second.</summary>
-public sealed record EngineFigures(string Engine, double TokensPerSecondB1, double TokensPerSecondBatch, int TokensPerPass);
+public sealed record EngineFigures(string Engine, double TokensPerSecondB1, double TokensPerSecondBatch, int TokensPerPass)
+{
+    /// <summary>One human-readable line.</summary>
+    public string Describe(int batchSize) => string.Create(CultureInfo.InvariantCulture,
+        $"{Engine,-9} batch 1: {TokensPerSecondB1,9:F1} tok/s   batch {batchSize}: {TokensPerSecondBatch,9:F1} tok/s   ({TokensPerPass} tokens per pass)");
+}
 
 /// <summary>A peer that could not be opened or run, and why.</summary>
 public sealed record PeerFailure(string Engine, string Reason);
@@ -115,8 +120,8 @@ public sealed record EngineBenchmarkResult(
 /// <summary>
 /// Generated tokens per second of BioEval's ONNX engine and of peer engines on the same model folder, the same
 /// prompt token ids, greedy decoding, the same thread count. Each (engine, batch size) is warmed up once and then
-/// timed <see cref="EngineBenchmarkOptions.Repeats"/> times; a pass decodes every prompt (batch 1: one at a time),
-/// and its time includes prefill, as a user of either engine would see it.
+/// timed <see cref="EngineBenchmarkOptions.Repeats"/> times, passes of the engines alternating; a pass decodes every
+/// prompt (batch 1: one at a time), and its time includes prefill, as a user of either engine would see it.
 /// </summary>
 public static class EngineBenchmark
 {
@@ -132,28 +137,66 @@ public static class EngineBenchmark
         using var session = OnnxDecoderSession.Open(options.ModelDir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = options.Threads, Log = log });
         var generator = new Generator(session);
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens };
-        var (ours, ourTokens) = Measure("bioeval", options, prompts, batch => [.. generator.Generate(batch, generation).Select(r => r.TokenIds)], log);
-
-        var figures = new List<EngineFigures>();
+        var engines = new List<Contestant> { new("bioeval", batch => [.. generator.Generate(batch, generation).Select(r => r.TokenIds)], null) };
         var failures = new List<PeerFailure>();
-        var agreements = new List<TokenAgreement>();
-        foreach (var entry in peers)
+        try
         {
-            try
+            foreach (var entry in peers)
             {
-                using var peer = entry.Open(options.ModelDir, options.Threads);
-                var (theirs, theirTokens) = Measure(entry.Name, options, prompts, batch => peer.GenerateGreedy(batch, options.MaxNewTokens), log);
-                figures.Add(theirs);
-                agreements.Add(Agree(entry.Name, ourTokens, theirTokens));
+                try
+                {
+                    var peer = entry.Open(options.ModelDir, options.Threads);
+                    engines.Add(new Contestant(entry.Name, batch => peer.GenerateGreedy(batch, options.MaxNewTokens), peer));
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Fail(entry.Name, e);
+                }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+
+            // Passes alternate between engines, so a change in machine load (other processes) hits all of them alike.
+            foreach (var batch in new[] { 1, options.BatchSize })
             {
-                var reason = $"{e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}";
-                failures.Add(new PeerFailure(entry.Name, reason));
-                log($"{entry.Name}: could not run ({reason}); its figures are left out.");
+                for (var pass = 0; pass <= options.Repeats; pass++)
+                {
+                    foreach (var engine in engines.Where(e => e.Failure is null))
+                    {
+                        try
+                        {
+                            engine.Pass(prompts, batch, timed: pass > 0);
+                        }
+                        catch (Exception e) when (e is not OutOfMemoryException && engine.Name != "bioeval")
+                        {
+                            engine.Failure = e;
+                            Fail(engine.Name, e);
+                        }
+                    }
+                }
             }
+
+            var ours = engines[0].Figures(options.BatchSize);
+            log(ours.Describe(options.BatchSize));
+            var figures = new List<EngineFigures>();
+            var agreements = new List<TokenAgreement>();
+            foreach (var peer in engines.Skip(1).Where(e => e.Failure is null))
+            {
+                figures.Add(peer.Figures(options.BatchSize));
+                log(figures[^1].Describe(options.BatchSize));
+                agreements.Add(Agree(peer.Name, engines[0].Outputs, peer.Outputs));
+            }
+            return new EngineBenchmarkResult(options, session.ExecutionProvider, ours, figures, failures, agreements);
         }
-        return new EngineBenchmarkResult(options, session.ExecutionProvider, ours, figures, failures, agreements);
+        finally
+        {
+            foreach (var engine in engines) engine.Peer?.Dispose();
+        }
+
+        void Fail(string name, Exception e)
+        {
+            var reason = $"{e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}";
+            failures.Add(new PeerFailure(name, reason));
+            log($"{name}: could not run ({reason}); its figures are left out.");
+        }
     }
 
     /// <summary>
@@ -194,46 +237,40 @@ public static class EngineBenchmark
         "Plan: start inhaled corticosteroids and follow up in the clinic in two weeks.",
     ];
 
-    private static (EngineFigures Figures, IReadOnlyList<IReadOnlyList<int>>[] Tokens) Measure(
-        string name, EngineBenchmarkOptions options, IReadOnlyList<IReadOnlyList<int>> prompts,
-        Func<IReadOnlyList<IReadOnlyList<int>>, IReadOnlyList<IReadOnlyList<int>>> generate, Action<string> log)
+    // One engine under test: its timed passes per batch size and its last outputs (index 0: batch 1, 1: large batch).
+    private sealed class Contestant(string name, Func<IReadOnlyList<IReadOnlyList<int>>, IReadOnlyList<IReadOnlyList<int>>> generate, IPeerEngine? peer)
     {
-        // Tokens[0]: batch 1 outputs, Tokens[1]: large-batch outputs, per prompt.
-        var single = (IReadOnlyList<IReadOnlyList<int>>?)null;
-        var batched = (IReadOnlyList<IReadOnlyList<int>>?)null;
-        var b1 = Median(options.Repeats + 1, () =>
-        {
-            var outputs = prompts.Select(p => generate([p])[0]).ToList();
-            single = outputs;
-            return outputs.Sum(o => o.Count);
-        });
-        var bn = Median(options.Repeats + 1, () =>
+        private readonly Dictionary<int, List<double>> _rates = [];
+
+        public string Name => name;
+        public IPeerEngine? Peer => peer;
+        public Exception? Failure { get; set; }
+        public IReadOnlyList<IReadOnlyList<int>>[] Outputs { get; } = [[], []];
+        public int TokensPerPass { get; private set; }
+
+        public void Pass(IReadOnlyList<IReadOnlyList<int>> prompts, int batchSize, bool timed)
         {
             var outputs = new List<IReadOnlyList<int>>(prompts.Count);
-            for (var start = 0; start < prompts.Count; start += options.BatchSize)
-                outputs.AddRange(generate([.. prompts.Skip(start).Take(options.BatchSize)]));
-            batched = outputs;
-            return outputs.Sum(o => o.Count);
-        });
-        var tokens = single!.Sum(o => o.Count);
-        log(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-9} batch 1: {b1,9:F1} tok/s   batch {options.BatchSize}: {bn,9:F1} tok/s   ({tokens} tokens per pass)"));
-        return (new EngineFigures(name, b1, bn, tokens), [single!, batched!]);
-    }
-
-    // First call is the warm-up (not counted); returns the median tokens/s of the rest.
-    private static double Median(int runs, Func<int> pass)
-    {
-        var rates = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
             var clock = Stopwatch.StartNew();
-            var tokens = pass();
+            for (var start = 0; start < prompts.Count; start += batchSize)
+                outputs.AddRange(generate([.. prompts.Skip(start).Take(batchSize)]));
             var seconds = clock.Elapsed.TotalSeconds;
-            if (i > 0) rates.Add(tokens / seconds);
+            var tokens = outputs.Sum(o => o.Count);
+            Outputs[batchSize == 1 ? 0 : 1] = outputs;
+            if (batchSize == 1) TokensPerPass = tokens;
+            if (!timed) return;
+            if (!_rates.TryGetValue(batchSize, out var list)) _rates[batchSize] = list = [];
+            list.Add(tokens / seconds);
         }
-        rates.Sort();
-        return rates.Count % 2 == 1 ? rates[rates.Count / 2] : (rates[rates.Count / 2 - 1] + rates[rates.Count / 2]) / 2;
+
+        public EngineFigures Figures(int batchSize) => new(name, Median(_rates[1]), Median(_rates[batchSize]), TokensPerPass);
+
+        private static double Median(List<double> values)
+        {
+            var sorted = values.Order().ToList();
+            var n = sorted.Count;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
     }
 
     private static TokenAgreement Agree(string name, IReadOnlyList<IReadOnlyList<int>>[] ours, IReadOnlyList<IReadOnlyList<int>>[] theirs)
