@@ -11,9 +11,10 @@ public sealed class DecoderState : IDisposable
     private readonly long[][] _staging = [[], [], []];
     private OrtValue[] _inputs = [];
 
-    internal DecoderState(int batchSize, OrtValue[] past, OrtIoBinding binding)
+    internal DecoderState(int batchSize, OrtValue[] past, OrtIoBinding binding, int pastLength = 0)
     {
         BatchSize = batchSize;
+        PastLength = pastLength;
         Past = past;
         Binding = binding;
     }

@@ -163,6 +163,48 @@ public sealed class OnnxDecoderSession : IDisposable
         return new DecoderState(batchSize, past, _session.CreateIoBinding());
     }
 
+    /// <summary>Whether <see cref="SelectRows"/> works here: the cache is in host memory (CPU provider).</summary>
+    public bool CanSelectRows => ExecutionProvider == "CPU";
+
+    /// <summary>
+    /// A new state holding only <paramref name="rows"/> of <paramref name="state"/>'s cache, in that order (CPU only).
+    /// Lets the generator drop finished rows: every later step then computes, and copies the cache of, fewer rows.
+    /// The old state stays valid; dispose it.
+    /// </summary>
+    public DecoderState SelectRows(DecoderState state, IReadOnlyList<int> rows)
+    {
+        ObjectDisposedException.ThrowIf(state.IsDisposed, state);
+        if (!CanSelectRows) throw new NotSupportedException($"Selecting cache rows needs the cache in host memory; this session runs on {ExecutionProvider}.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows.Count, 1);
+        foreach (var r in rows)
+            if (r < 0 || r >= state.BatchSize) throw new ArgumentOutOfRangeException(nameof(rows), r, $"Row {r} is outside the batch of {state.BatchSize}.");
+        long[] shape = [rows.Count, NumKeyValueHeads, state.PastLength, HeadDim];
+        var rowSize = NumKeyValueHeads * state.PastLength * HeadDim;
+        var past = new OrtValue[state.Past.Length];
+        try
+        {
+            for (var i = 0; i < past.Length; i++)
+            {
+                past[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, CacheElementType, shape);
+                if (CacheElementType == TensorElementType.Float) CopyRows<float>(state.Past[i], past[i], rows, rowSize);
+                else CopyRows<Float16>(state.Past[i], past[i], rows, rowSize);
+            }
+        }
+        catch
+        {
+            foreach (var p in past) p?.Dispose();
+            throw;
+        }
+        return new DecoderState(rows.Count, past, _session.CreateIoBinding(), state.PastLength);
+    }
+
+    private static void CopyRows<T>(OrtValue from, OrtValue to, IReadOnlyList<int> rows, int rowSize) where T : unmanaged
+    {
+        var source = from.GetTensorDataAsSpan<T>();
+        var target = to.GetTensorMutableDataAsSpan<T>();
+        for (var j = 0; j < rows.Count; j++) source.Slice(rows[j] * rowSize, rowSize).CopyTo(target.Slice(j * rowSize, rowSize));
+    }
+
     /// <summary>
     /// Runs one step: <paramref name="inputIds"/> and <paramref name="positionIds"/> are [batch, seqLen] row-major,
     /// <paramref name="attentionMask"/> is [batch, past + seqLen]. Afterwards the state holds the longer cache and
