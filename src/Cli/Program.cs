@@ -11,6 +11,8 @@ foreach (var verb in new[]
     RenderVerb.Create(),
     MakeTinyVerb.Create(),
     ExportGgufVerb.Create(),
+    GenerateVerb.Create(),
+    BenchVerb.Create(),
 })
 {
     root.Subcommands.Add(verb);

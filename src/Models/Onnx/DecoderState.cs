@@ -9,10 +9,12 @@ namespace BioEval.Models.Onnx;
 public sealed class DecoderState : IDisposable
 {
     private readonly long[][] _staging = [[], [], []];
+    private OrtValue[] _inputs = [];
 
-    internal DecoderState(int batchSize, OrtValue[] past, OrtIoBinding binding)
+    internal DecoderState(int batchSize, OrtValue[] past, OrtIoBinding binding, int pastLength = 0)
     {
         BatchSize = batchSize;
+        PastLength = pastLength;
         Past = past;
         Binding = binding;
     }
@@ -35,6 +37,13 @@ public sealed class DecoderState : IDisposable
         if (_staging[slot].Length < values.Length) _staging[slot] = new long[Math.Max(values.Length, _staging[slot].Length * 2)];
         values.CopyTo(_staging[slot]);
         return _staging[slot].AsMemory(0, values.Length);
+    }
+
+    // The input array of a plain run, reused across steps.
+    internal OrtValue[] Inputs(int count)
+    {
+        if (_inputs.Length != count) _inputs = new OrtValue[count];
+        return _inputs;
     }
 
     // Outputs arrive in binding order: logits, then present key/value per layer; they replace the previous step's.

@@ -2,8 +2,9 @@ namespace BioEval.Models.Onnx;
 
 /// <summary>
 /// Batched autoregressive decoding over an <see cref="OnnxDecoderSession"/>. Prompts are left-padded, each row's
-/// positions start at 0 on its first real token, and rows stop independently; a finished row is fed the pad
-/// token (masked out of nothing, but never read) until the whole batch is done.
+/// positions start at 0 on its first real token, and rows stop independently. On the CPU a finished row leaves the
+/// batch (its cache rows are dropped); where the cache cannot be reshaped (CUDA) it is fed the pad token, and its
+/// logits are never read, until the whole batch is done.
 /// </summary>
 public sealed class Generator(OnnxDecoderSession session)
 {
@@ -56,44 +57,68 @@ public sealed class Generator(OnnxDecoderSession session)
         var stepPositions = new long[b];
         var logits = new float[b * vocab];
 
-        using var state = session.CreateState(b);
-        session.Forward(state, ids, FillMask(mask, prompts, longest, longest), positions, longest);
-        for (var step = 0; ; step++)
+        // slots[s] is the prompt decoded in batch row s. When rows finish and the cache lives in host memory, the
+        // batch shrinks to the rows still running, so finished rows cost nothing in later steps.
+        var slots = Enumerable.Range(0, b).ToArray();
+        var state = session.CreateState(b);
+        try
         {
-            session.CopyLastLogits(state, logits);
-            var active = 0;
-            for (var r = 0; r < b; r++)
+            session.Forward(state, ids, FillMask(mask, prompts, slots, longest, longest), positions, longest);
+            for (var step = 0; ; step++)
             {
-                if (reasons[r] is not null) continue;
-                var token = samplers.Next(logits.AsSpan(r * vocab, vocab), options.Temperature, options.TopP, rngs[r]);
-                if (stops.Contains(token)) { reasons[r] = FinishReason.Stop; continue; }
-                outputs[r].Add(token);
-                if (outputs[r].Count >= budget) { reasons[r] = FinishReason.Length; continue; }
-                active++;
-            }
-            if (active == 0) break;
+                session.CopyLastLogits(state, logits);
+                var active = 0;
+                for (var s = 0; s < slots.Length; s++)
+                {
+                    var r = slots[s];
+                    if (reasons[r] is not null) continue;
+                    var token = samplers.Next(logits.AsSpan(s * vocab, vocab), options.Temperature, options.TopP, rngs[r]);
+                    if (stops.Contains(token)) { reasons[r] = FinishReason.Stop; continue; }
+                    outputs[r].Add(token);
+                    if (outputs[r].Count >= budget) { reasons[r] = FinishReason.Length; continue; }
+                    active++;
+                }
+                if (active == 0) break;
 
-            for (var r = 0; r < b; r++)
-            {
-                stepIds[r] = reasons[r] is null ? outputs[r][^1] : session.PadTokenId;
-                stepPositions[r] = prompts[r].Count + step;
+                if (active < slots.Length && session.CanSelectRows)
+                {
+                    var keep = new List<int>(active);
+                    for (var s = 0; s < slots.Length; s++)
+                        if (reasons[slots[s]] is null) keep.Add(s);
+                    var smaller = session.SelectRows(state, keep);
+                    state.Dispose();
+                    state = smaller;
+                    slots = [.. keep.Select(s => slots[s])];
+                }
+
+                var width = slots.Length;
+                for (var s = 0; s < width; s++)
+                {
+                    var r = slots[s];
+                    stepIds[s] = reasons[r] is null ? outputs[r][^1] : session.PadTokenId;
+                    stepPositions[s] = prompts[r].Count + step;
+                }
+                var total = longest + step + 1;
+                session.Forward(state, stepIds.AsSpan(0, width), FillMask(mask, prompts, slots, longest, total), stepPositions.AsSpan(0, width), 1);
             }
-            var total = longest + step + 1;
-            session.Forward(state, stepIds, FillMask(mask, prompts, longest, total), stepPositions, 1);
+        }
+        finally
+        {
+            state.Dispose();
         }
         return [.. Enumerable.Range(0, b).Select(r => new GenerationResult(outputs[r], reasons[r] ?? FinishReason.Length))];
     }
 
-    // [b, total] mask in the front of the reused buffer: 0 on each row's left padding, 1 elsewhere.
-    private static ReadOnlySpan<long> FillMask(long[] buffer, IReadOnlyList<IReadOnlyList<int>> prompts, int longest, int total)
+    // [rows, total] mask in the front of the reused buffer: 0 on each row's left padding, 1 elsewhere.
+    private static ReadOnlySpan<long> FillMask(long[] buffer, IReadOnlyList<IReadOnlyList<int>> prompts, int[] slots, int longest, int total)
     {
-        for (var r = 0; r < prompts.Count; r++)
+        for (var s = 0; s < slots.Length; s++)
         {
-            var pad = longest - prompts[r].Count;
-            var row = buffer.AsSpan(r * total, total);
+            var pad = longest - prompts[slots[s]].Count;
+            var row = buffer.AsSpan(s * total, total);
             row[..pad].Clear();
             row[pad..].Fill(1);
         }
-        return buffer.AsSpan(0, prompts.Count * total);
+        return buffer.AsSpan(0, slots.Length * total);
     }
 }

@@ -35,4 +35,17 @@ public sealed class Float16CacheTests : IDisposable
         }
         Assert.Equal(8, new Generator(session).Generate([tokens], new GenerationOptions { MaxNewTokens = 8, StopTokenIds = [] })[0].TokenIds.Count);
     }
+
+    [Fact]
+    public void BatchedRowsThatStopEarlyLeaveAHalfPrecisionCacheIntact()
+    {
+        using var session = OnnxDecoderSession.Open(_dir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = 1, Log = _ => { } });
+        int[][] prompts = [[505, 9, 99], [505, 199, 299], [505, 399, 499]];
+        var generator = new Generator(session);
+        var free = generator.Generate(prompts, new GenerationOptions { MaxNewTokens = 10, StopTokenIds = [] });
+        var options = new GenerationOptions { MaxNewTokens = 10, StopTokenIds = [free[1].TokenIds[3]] };
+        var batched = generator.Generate(prompts, options);
+        for (var i = 0; i < prompts.Length; i++)
+            Assert.Equal(generator.Generate([prompts[i]], options)[0].TokenIds, batched[i].TokenIds);
+    }
 }

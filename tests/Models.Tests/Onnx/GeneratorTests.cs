@@ -79,6 +79,57 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
     }
 
     [Fact]
+    public void RowsThatStopAtDifferentStepsLeaveTheBatchWithoutChangingTheRowsThatGoOn()
+    {
+        var generator = new Generator(_session);
+        var free = generator.Generate(Prompts, NoStops);
+        // Stop tokens taken from two rows at different depths, so the batch shrinks twice (on the CPU).
+        HashSet<int> stops = [free[0].TokenIds[2], free[2].TokenIds[7]];
+        var options = NoStops with { StopTokenIds = stops };
+
+        var batched = generator.Generate(Prompts, options);
+        Assert.Contains(batched, r => r.FinishReason == FinishReason.Stop);
+        Assert.Contains(batched, r => r.TokenIds.Count > 3);
+        for (var i = 0; i < Prompts.Length; i++)
+        {
+            var alone = generator.Generate([Prompts[i]], options)[0];
+            Assert.Equal(alone.TokenIds, batched[i].TokenIds);
+            Assert.Equal(alone.FinishReason, batched[i].FinishReason);
+        }
+
+        var sampled = NoStops with { StopTokenIds = stops, Temperature = 1f, Seed = 5 };
+        var sampledBatch = generator.Generate(Prompts, sampled);
+        for (var i = 0; i < Prompts.Length; i++)
+            Assert.Equal(generator.Generate([Prompts[i]], sampled)[0].TokenIds, sampledBatch[i].TokenIds);
+    }
+
+    [Fact]
+    public void SelectedCacheRowsGiveTheSameNextLogitsAsTheFullBatch()
+    {
+        int[][] prompts = [[505, 1, 2], [505, 3, 4], [505, 5, 6]];
+        long[] ids = [.. prompts.SelectMany(p => p.Select(t => (long)t))];
+        long[] positions = [0, 1, 2, 0, 1, 2, 0, 1, 2];
+        using var full = _session.CreateState(3);
+        _session.Forward(full, ids, Enumerable.Repeat(1L, 9).ToArray(), positions, 3);
+        using var picked = _session.SelectRows(full, [2, 0]);
+        Assert.Equal(2, picked.BatchSize);
+        Assert.Equal(3, picked.PastLength);
+
+        _session.Forward(full, [7, 8, 9], Enumerable.Repeat(1L, 12).ToArray(), [3, 3, 3], 1);
+        _session.Forward(picked, [9, 7], Enumerable.Repeat(1L, 8).ToArray(), [3, 3], 1);
+        var vocab = _session.VocabSize;
+        var all = new float[3 * vocab];
+        var some = new float[2 * vocab];
+        _session.CopyLastLogits(full, all);
+        _session.CopyLastLogits(picked, some);
+        for (var v = 0; v < vocab; v++)
+        {
+            Assert.Equal(all[2 * vocab + v], some[v], 1e-4f);
+            Assert.Equal(all[v], some[vocab + v], 1e-4f);
+        }
+    }
+
+    [Fact]
     public void WithoutExplicitStopTokensTheModelsEndOfSequenceIdsStopRows()
     {
         var generator = new Generator(_session);

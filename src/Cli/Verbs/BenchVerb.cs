@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using BioEval.Models.Tiny;
+using BioEval.PeerEngines;
+
+namespace BioEval.Cli.Verbs;
+
+/// <summary>
+/// <c>bioeval bench engine [--quick]</c>: BioEval's engine against peer engines on one model folder (by default the
+/// tiny base model, built on first use into .cache/models/tiny-base). Human-readable lines first; the last line
+/// is one JSON object with the figures, for scripts.
+/// </summary>
+internal static class BenchVerb
+{
+    public const string DefaultModelDir = ".cache/models/tiny-base";
+
+    public static Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = "64 new tokens per prompt and 21 timed passes per engine and batch size (otherwise 128 and 61)." };
+        var model = new Option<string?>("--model") { Description = $"Model folder with genai_config.json (default: the tiny base model in {DefaultModelDir})." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads for every engine.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var engine = new Command("engine", "Generated tokens per second of BioEval's engine and of ONNX Runtime GenAI (and other peers) at batch 1 and 8, same prompts, greedy.")
+        {
+            quick, model, threads,
+        };
+        engine.SetAction(parseResult =>
+        {
+            var threadCount = parseResult.GetValue(threads);
+            if (threadCount < 1)
+            {
+                Console.Error.WriteLine($"bioeval bench engine: --threads must be at least 1, got {threadCount}.");
+                return 2;
+            }
+            var dir = parseResult.GetValue(model);
+            if (dir is null)
+            {
+                dir = TinyModelCache.Ensure(DefaultModelDir, TinyModelBuilder.EmbeddedSeeds["tiny-base"]);
+            }
+            else if (!File.Exists(Path.Combine(dir, "genai_config.json")))
+            {
+                Console.Error.WriteLine($"bioeval bench engine: '{dir}' has no genai_config.json; every engine must be able to run the folder.");
+                return 2;
+            }
+            var options = parseResult.GetValue(quick) ? EngineBenchmarkOptions.Quick(dir, threadCount) : EngineBenchmarkOptions.Full(dir, threadCount);
+            Console.Out.WriteLine($"model: {Path.GetFullPath(dir)}");
+            var result = EngineBenchmark.Run(options, Console.Out.WriteLine);
+            foreach (var a in result.Agreements)
+            {
+                var same = a.MatchingB1 == a.Prompts && a.MatchingBatch == a.Prompts;
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"greedy tokens bioeval vs {a.Engine}: {(same ? "identical" : "DIFFERENT")} (batch 1: {a.MatchingB1}/{a.Prompts} prompts, batch {options.BatchSize}: {a.MatchingBatch}/{a.Prompts}){(a.FirstMismatch is null ? "" : "; " + a.FirstMismatch)}"));
+            }
+            var reference = result.Peers.FirstOrDefault(p => p.Engine == PeerEngineCatalog.ReferencePeer);
+            if (reference is not null)
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bioeval / ortgenai: batch 1 {result.BioEval.TokensPerSecondB1 / reference.TokensPerSecondB1:F2}x, batch {options.BatchSize} {result.BioEval.TokensPerSecondBatch / reference.TokensPerSecondBatch:F2}x"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bioeval batch {options.BatchSize} / batch 1: {result.BatchSpeedup:F2}x (execution provider {result.ExecutionProvider})"));
+            Console.Out.WriteLine(result.ToJsonLine());
+            return 0;
+        });
+        var bench = new Command("bench", "Speed benchmarks.") { engine };
+        return bench;
+    }
+}

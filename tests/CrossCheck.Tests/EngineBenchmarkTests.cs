@@ -1,0 +1,89 @@
+using System.Text.Json;
+using BioEval.Models.Tiny;
+using BioEval.PeerEngines;
+
+namespace BioEval.CrossCheck.Tests;
+
+/// <summary>The shape of <c>bioeval bench engine</c>'s report (its speed is measured by the verb, not here).</summary>
+public sealed class EngineBenchmarkTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "bioeval-bench-" + Guid.NewGuid().ToString("N"));
+
+    public EngineBenchmarkTests() => TinyModelBuilder.Write(_dir, seed: 1);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private EngineBenchmarkOptions Small => new(_dir, PromptCount: 2, PromptTokens: 8, MaxNewTokens: 4, Threads: 1, Repeats: 1, BatchSize: 2);
+
+    private static JsonElement Json(string line) => JsonDocument.Parse(line).RootElement;
+
+    [Fact]
+    public void TheJsonLineCarriesBioEvalAndOrtGenAiFiguresAndTheirRatios()
+    {
+        var result = EngineBenchmark.Run(Small, _ => { });
+        var json = Json(result.ToJsonLine());
+        string[] keys = ["bioeval_tok_s_b1", "ortgenai_tok_s_b1", "bioeval_tok_s_b8", "ortgenai_tok_s_b8", "ratio_b1", "ratio_b8", "batch_speedup"];
+        Assert.Equal(keys, json.EnumerateObject().Select(p => p.Name));
+        Assert.All(keys, k => Assert.True(json.GetProperty(k).GetDouble() > 0, k));
+        var ratio = json.GetProperty("bioeval_tok_s_b1").GetDouble() / json.GetProperty("ortgenai_tok_s_b1").GetDouble();
+        Assert.Equal(ratio, json.GetProperty("ratio_b1").GetDouble(), 2);
+    }
+
+    [Fact]
+    public void BothEnginesGenerateTheSameTokensOnTheBenchmarkPrompts()
+    {
+        var agreement = Assert.Single(EngineBenchmark.Run(Small, _ => { }).Agreements);
+        Assert.Equal("ortgenai", agreement.Engine);
+        Assert.Equal(2, agreement.MatchingB1);
+        Assert.Equal(2, agreement.MatchingBatch);
+        Assert.Null(agreement.FirstMismatch);
+    }
+
+    [Fact]
+    public void APeerThatCannotRunLeavesNullFiguresAndSaysWhy()
+    {
+        PeerEngineEntry broken = new("ortgenai", (_, _) => throw new DllNotFoundException("libonnxruntime-genai.so: not here"));
+        var result = EngineBenchmark.Run(Small, _ => { }, [broken]);
+        var json = Json(result.ToJsonLine());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("ortgenai_tok_s_b1").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("ratio_b8").ValueKind);
+        Assert.True(json.GetProperty("bioeval_tok_s_b1").GetDouble() > 0);
+        Assert.Contains("not here", Assert.Single(result.Failures).Reason);
+    }
+
+    [Fact]
+    public void FurtherPeersAddTheirOwnKeysOnlyWhenTheyRan()
+    {
+        PeerEngineEntry echo = new("llamacpp", (_, _) => new EchoEngine());
+        var json = Json(EngineBenchmark.Run(Small, _ => { }, [echo]).ToJsonLine());
+        Assert.True(json.GetProperty("llamacpp_tok_s_b1").GetDouble() > 0);
+        Assert.True(json.GetProperty("ratio_vs_llamacpp_b1").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("ortgenai_tok_s_b1").ValueKind);
+
+        var without = Json(EngineBenchmark.Run(Small, _ => { }, []).ToJsonLine());
+        Assert.False(without.TryGetProperty("llamacpp_tok_s_b1", out _));
+    }
+
+    [Fact]
+    public void BenchmarkPromptsHaveExactlyTheRequestedLengthAndDiffer()
+    {
+        var tokenizer = BioEval.Models.Tokenization.HfTokenizer.FromDirectory(_dir);
+        var prompts = EngineBenchmark.Prompts(tokenizer, 8, 48);
+        Assert.All(prompts, p => Assert.Equal(48, p.Count));
+        Assert.Equal(8, prompts.Select(p => string.Join(",", p)).Distinct().Count());
+    }
+
+    // A stand-in peer: repeats the prompt's last token.
+    private sealed class EchoEngine : IPeerEngine
+    {
+        public string Name => "llamacpp";
+
+        public IReadOnlyList<IReadOnlyList<int>> GenerateGreedy(IReadOnlyList<IReadOnlyList<int>> prompts, int maxNewTokens) =>
+            [.. prompts.Select(p => (IReadOnlyList<int>)Enumerable.Repeat(p[^1], maxNewTokens).ToList())];
+
+        public void Dispose() { }
+    }
+}
