@@ -34,7 +34,9 @@ public sealed record EngineBenchmarkOptions(
 /// <summary>A peer engine the benchmark knows how to open; <see cref="PeerEngineCatalog"/> lists them.</summary>
 /// <param name="Name">Key prefix in the JSON line ("ortgenai", "llamacpp").</param>
 /// <param name="Open">Opens the engine on a model folder with a thread count; throws when it cannot run here.</param>
-public sealed record PeerEngineEntry(string Name, Func<string, int, IPeerEngine> Open);
+/// <param name="Batched">Whether the engine decodes a batch together; one that takes prompts one after the other is
+/// measured at batch 1 only, since its "batch" figure would only repeat that.</param>
+public sealed record PeerEngineEntry(string Name, Func<string, int, IPeerEngine> Open, bool Batched = true);
 
 /// <summary>
 /// The peers <c>bioeval bench engine</c> measures BioEval against. Adding a peer is one entry here; its figures
@@ -49,22 +51,44 @@ public static class PeerEngineCatalog
     public static IReadOnlyList<PeerEngineEntry> All { get; } =
     [
         new(ReferencePeer, (dir, threads) => OrtGenAiEngine.Open(dir, threads)),
+        // llama.cpp on a GGUF exported from the same folder, stopping on the same end-of-sequence ids as BioEval.
+        new("llamacpp", (dir, threads) => LlamaCppEngine.FromModelFolder(dir, new LlamaCppEngineOptions
+        {
+            Threads = threads,
+            StopTokenIds = EndOfSequenceIds(dir),
+        }), Batched: false),
     ];
+
+    /// <summary>The end-of-sequence ids BioEval's engine stops on for <paramref name="modelDir"/>.</summary>
+    public static IReadOnlyCollection<int> EndOfSequenceIds(string modelDir)
+    {
+        using var session = OnnxDecoderSession.Open(modelDir, new OnnxSessionOptions { PreferCuda = false, Log = _ => { } });
+        return [.. session.EosTokenIds];
+    }
 }
 
-/// <summary>Median throughput of one engine at batch 1 and at the large batch, in generated tokens per second.</summary>
-public sealed record EngineFigures(string Engine, double TokensPerSecondB1, double TokensPerSecondBatch, int TokensPerPass)
+/// <summary>Median throughput of one engine at batch 1 and at the large batch (null when not measured there), in generated tokens per second.</summary>
+public sealed record EngineFigures(string Engine, double TokensPerSecondB1, double? TokensPerSecondBatch, int TokensPerPass)
 {
     /// <summary>One human-readable line.</summary>
     public string Describe(int batchSize) => string.Create(CultureInfo.InvariantCulture,
-        $"{Engine,-9} batch 1: {TokensPerSecondB1,9:F1} tok/s   batch {batchSize}: {TokensPerSecondBatch,9:F1} tok/s   ({TokensPerPass} tokens per pass)");
+        $"{Engine,-9} batch 1: {TokensPerSecondB1,9:F1} tok/s   batch {batchSize}: {(TokensPerSecondBatch is { } t ? t.ToString("F1", CultureInfo.InvariantCulture) + " tok/s" : "(not batched)"),15}   ({TokensPerPass} tokens per pass)");
 }
 
 /// <summary>A peer that could not be opened or run, and why.</summary>
 public sealed record PeerFailure(string Engine, string Reason);
 
 /// <summary>Whether a peer's greedy tokens equal BioEval's, per batch size.</summary>
-public sealed record TokenAgreement(string Engine, int MatchingB1, int MatchingBatch, int Prompts, string? FirstMismatch);
+/// <param name="Engine">The peer's name.</param>
+/// <param name="MatchingB1">Prompts whose outputs are equal at batch 1.</param>
+/// <param name="MatchingBatch">Prompts equal at the large batch; null for a peer measured at batch 1 only.</param>
+/// <param name="Prompts">Prompts compared.</param>
+/// <param name="FirstMismatch">Where the first difference is, or null.</param>
+public sealed record TokenAgreement(string Engine, int MatchingB1, int? MatchingBatch, int Prompts, string? FirstMismatch)
+{
+    /// <summary>Every compared output is equal.</summary>
+    public bool AllEqual => MatchingB1 == Prompts && (MatchingBatch is null || MatchingBatch == Prompts);
+}
 
 /// <summary>Everything one benchmark run measured.</summary>
 public sealed record EngineBenchmarkResult(
@@ -76,7 +100,7 @@ public sealed record EngineBenchmarkResult(
     IReadOnlyList<TokenAgreement> Agreements)
 {
     /// <summary>BioEval at the large batch over BioEval at batch 1.</summary>
-    public double BatchSpeedup => BioEval.TokensPerSecondBatch / BioEval.TokensPerSecondB1;
+    public double BatchSpeedup => BioEval.TokensPerSecondBatch!.Value / BioEval.TokensPerSecondB1;
 
     /// <summary>
     /// The one-line JSON summary. Keys are fixed for BioEval and the reference peer (null where it did not run);
@@ -91,7 +115,7 @@ public sealed record EngineBenchmarkResult(
             var reference = Peers.FirstOrDefault(p => p.Engine == PeerEngineCatalog.ReferencePeer);
             w.WriteNumber("bioeval_tok_s_b1", Round(BioEval.TokensPerSecondB1));
             Number(w, "ortgenai_tok_s_b1", reference?.TokensPerSecondB1);
-            w.WriteNumber("bioeval_tok_s_b8", Round(BioEval.TokensPerSecondBatch));
+            w.WriteNumber("bioeval_tok_s_b8", Round(BioEval.TokensPerSecondBatch!.Value));
             Number(w, "ortgenai_tok_s_b8", reference?.TokensPerSecondBatch);
             Number(w, "ratio_b1", reference is null ? null : BioEval.TokensPerSecondB1 / reference.TokensPerSecondB1);
             Number(w, "ratio_b8", reference is null ? null : BioEval.TokensPerSecondBatch / reference.TokensPerSecondBatch);
@@ -99,9 +123,10 @@ public sealed record EngineBenchmarkResult(
             foreach (var peer in Peers.Where(p => p.Engine != PeerEngineCatalog.ReferencePeer))
             {
                 w.WriteNumber($"{peer.Engine}_tok_s_b1", Round(peer.TokensPerSecondB1));
-                w.WriteNumber($"{peer.Engine}_tok_s_b8", Round(peer.TokensPerSecondBatch));
                 w.WriteNumber($"ratio_vs_{peer.Engine}_b1", Round(BioEval.TokensPerSecondB1 / peer.TokensPerSecondB1));
-                w.WriteNumber($"ratio_vs_{peer.Engine}_b8", Round(BioEval.TokensPerSecondBatch / peer.TokensPerSecondBatch));
+                if (peer.TokensPerSecondBatch is not { } batch) continue;
+                w.WriteNumber($"{peer.Engine}_tok_s_b8", Round(batch));
+                w.WriteNumber($"ratio_vs_{peer.Engine}_b8", Round(BioEval.TokensPerSecondBatch!.Value / batch));
             }
             w.WriteEndObject();
         }
@@ -137,7 +162,7 @@ public static class EngineBenchmark
         using var session = OnnxDecoderSession.Open(options.ModelDir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = options.Threads, Log = log });
         var generator = new Generator(session);
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens };
-        var engines = new List<Contestant> { new("bioeval", batch => [.. generator.Generate(batch, generation).Select(r => r.TokenIds)], null) };
+        var engines = new List<Contestant> { new("bioeval", batch => [.. generator.Generate(batch, generation).Select(r => r.TokenIds)], null, batched: true) };
         var failures = new List<PeerFailure>();
         try
         {
@@ -146,7 +171,7 @@ public static class EngineBenchmark
                 try
                 {
                     var peer = entry.Open(options.ModelDir, options.Threads);
-                    engines.Add(new Contestant(entry.Name, batch => peer.GenerateGreedy(batch, options.MaxNewTokens), peer));
+                    engines.Add(new Contestant(entry.Name, batch => peer.GenerateGreedy(batch, options.MaxNewTokens), peer, entry.Batched));
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -161,7 +186,7 @@ public static class EngineBenchmark
                 {
                     // Every other pass runs the engines in reverse order, so none always follows the same other one.
                     var order = pass % 2 == 0 ? engines : Enumerable.Reverse(engines);
-                    foreach (var engine in order.Where(e => e.Failure is null).ToList())
+                    foreach (var engine in order.Where(e => e.Failure is null && (batch == 1 || e.Batched)).ToList())
                     {
                         try
                         {
@@ -240,11 +265,12 @@ public static class EngineBenchmark
     ];
 
     // One engine under test: its timed passes per batch size and its last outputs (index 0: batch 1, 1: large batch).
-    private sealed class Contestant(string name, Func<IReadOnlyList<IReadOnlyList<int>>, IReadOnlyList<IReadOnlyList<int>>> generate, IPeerEngine? peer)
+    private sealed class Contestant(string name, Func<IReadOnlyList<IReadOnlyList<int>>, IReadOnlyList<IReadOnlyList<int>>> generate, IPeerEngine? peer, bool batched)
     {
         private readonly Dictionary<int, List<double>> _rates = [];
 
         public string Name => name;
+        public bool Batched => batched;
         public IPeerEngine? Peer => peer;
         public Exception? Failure { get; set; }
         public IReadOnlyList<IReadOnlyList<int>>[] Outputs { get; } = [[], []];
@@ -265,7 +291,8 @@ public static class EngineBenchmark
             list.Add(tokens / seconds);
         }
 
-        public EngineFigures Figures(int batchSize) => new(name, Median(_rates[1]), Median(_rates[batchSize]), TokensPerPass);
+        public EngineFigures Figures(int batchSize) =>
+            new(name, Median(_rates[1]), _rates.TryGetValue(batchSize, out var batch) ? Median(batch) : null, TokensPerPass);
 
         private static double Median(List<double> values)
         {
@@ -288,7 +315,7 @@ public static class EngineBenchmark
             }
             return n;
         }
-        return new TokenAgreement(name, Count(0), Count(1), ours[0].Count, first);
+        return new TokenAgreement(name, Count(0), theirs[1].Count == 0 ? null : Count(1), ours[0].Count, first);
     }
 
     private static string Mismatch(string where, int prompt, IReadOnlyList<int> ours, IReadOnlyList<int> theirs)
