@@ -179,10 +179,13 @@ public static class EngineBenchmark
                 }
             }
 
-            // Passes alternate between engines, so a change in machine load (other processes) hits all of them alike.
-            foreach (var batch in new[] { 1, options.BatchSize })
+            // Passes alternate between engines and between batch sizes, so a change in machine load (other processes,
+            // clock changes) hits every engine and both batch sizes alike: the ratios and the batch speedup compare
+            // figures taken in the same stretch of time.
+            for (var pass = 0; pass <= options.Repeats; pass++)
             {
-                for (var pass = 0; pass <= options.Repeats; pass++)
+                var batches = pass % 2 == 0 ? new[] { 1, options.BatchSize } : [options.BatchSize, 1];
+                foreach (var batch in batches)
                 {
                     // Every other pass runs the engines in reverse order, so none always follows the same other one.
                     var order = pass % 2 == 0 ? engines : Enumerable.Reverse(engines);

@@ -32,6 +32,11 @@ public sealed class OnnxDecoderSession : IDisposable
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+
+    // A long prefill's attention buffers grow with the square of its length; the CPU arena would keep them for the
+    // rest of the run. Runs at least this large hand the arena's unused memory back afterwards.
+    private const long ShrinkAfterTokens = 1024;
+    private readonly RunOptions _shrinkingRunOptions = ShrinkingRunOptions();
     private readonly OrtMemoryInfo _cacheMemory;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -238,7 +243,8 @@ public sealed class OnnxDecoderSession : IDisposable
             inputs[i++] = maskValue;
             if (posValue is not null) inputs[i++] = posValue;
             for (var p = 0; p < state.Past.Length; p++) inputs[i++] = state.Past[p];
-            state.Advance(_session.Run(_runOptions, _inputNames, inputs, _outputNames), seqLen);
+            var runOptions = (long)b * seqLen >= ShrinkAfterTokens ? _shrinkingRunOptions : _runOptions;
+            state.Advance(_session.Run(runOptions, _inputNames, inputs, _outputNames), seqLen);
             return;
         }
 
@@ -297,8 +303,17 @@ public sealed class OnnxDecoderSession : IDisposable
     public void Dispose()
     {
         _runOptions.Dispose();
+        _shrinkingRunOptions.Dispose();
+        _shrinkingRunOptions.Dispose();
         _session.Dispose();
         if (!ReferenceEquals(_cacheMemory, OrtMemoryInfo.DefaultInstance)) _cacheMemory.Dispose();
+    }
+
+    private static RunOptions ShrinkingRunOptions()
+    {
+        var options = new RunOptions();
+        options.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+        return options;
     }
 
     private static SessionOptions BaseOptions(OnnxSessionOptions options, bool cpu)

@@ -58,9 +58,11 @@ public static class TinyLlamaGraph
         var headsShapeQ = g.Ints(0, 0, nh, d);
         var headsShapeKv = g.Ints(0, 0, kvh, d);
         var mergeShape = g.Ints(0, 0, nh * d);
-        var repeatShape = g.Ints(1, 1, c.KvGroups, 1, 1);
-        var repeatedShape = g.Ints(0, nh, -1, d);
-        var axis2 = g.Ints(2);
+        // Grouped-query attention: query head j reads key/value head j / groups. Query heads of one group are
+        // consecutive, so [B, heads, S, D] viewed as [B, kv_heads, groups*S, D] meets its key/value head directly;
+        // the result is what HF's repeat_kv gives, without copying every key and value once per group.
+        var groupedShape = g.Ints(0, kvh, -1, 0);
+        var perHeadShape = g.Ints(0, nh, -1, 0);
 
         for (var l = 0; l < c.NumHiddenLayers; l++)
         {
@@ -85,13 +87,12 @@ public static class TinyLlamaGraph
             g.Output(OptimumNames.PresentKey(l), cacheType, "batch_size", (long)kvh, "total_sequence_length", (long)d);
             g.Output(OptimumNames.PresentValue(l), cacheType, "batch_size", (long)kvh, "total_sequence_length", (long)d);
 
-            // Grouped-query attention: query head j reads key/value head j / groups, as HF repeat_kv does.
-            var kAll = Repeat(g, presentK, axis2, repeatShape, repeatedShape);
-            var vAll = Repeat(g, presentV, axis2, repeatShape, repeatedShape);
-            var kT = g.Node("Transpose", [kAll], OnnxGraphBuilder.IntsAttr("perm", 0, 1, 3, 2));
-            var scores = g.Node("Mul", [g.Node("MatMul", [q, kT]), scale]);
+            var kT = g.Node("Transpose", [presentK], OnnxGraphBuilder.IntsAttr("perm", 0, 1, 3, 2));
+            var groupedScores = g.Node("MatMul", [g.Node("Reshape", [q, groupedShape]), kT]);
+            var scores = g.Node("Mul", [g.Node("Reshape", [groupedScores, perHeadShape]), scale]);
             var probs = g.Node("Softmax", [g.Node("Add", [scores, mask])], OnnxGraphBuilder.IntAttr("axis", -1));
-            var context = g.Node("MatMul", [probs, vAll]);
+            var groupedContext = g.Node("MatMul", [g.Node("Reshape", [probs, groupedShape]), presentV]);
+            var context = g.Node("Reshape", [groupedContext, perHeadShape]);
             var merged = g.Node("Reshape", [g.Node("Transpose", [context], OnnxGraphBuilder.IntsAttr("perm", 0, 2, 1, 3)), mergeShape]);
             x = g.Node("Add", [x, g.Node("MatMul", [merged, g.Initializer($"{p}.self_attn.o_proj.weight", lw.O, nh * d, h)])]);
 
@@ -156,7 +157,4 @@ public static class TinyLlamaGraph
         return g.Node("Add", [g.Node("Mul", [x, cos]), g.Node("Mul", [rotated, sin])]);
     }
 
-    // [B, KV, T, D] -> [B, KV, groups, T, D] -> [B, KV*groups, T, D]
-    private static string Repeat(OnnxGraphBuilder g, string kv, string axis2, string repeatShape, string repeatedShape) =>
-        g.Node("Reshape", [g.Node("Expand", [g.Node("Unsqueeze", [kv, axis2]), repeatShape]), repeatedShape]);
 }
