@@ -15,6 +15,8 @@ namespace BioEval.PeerEngines;
 /// <param name="Threads">ONNX Runtime intra-op threads, the same for every engine.</param>
 /// <param name="Repeats">Timed passes per engine and batch size; the median is reported.</param>
 /// <param name="BatchSize">The large batch size.</param>
+/// <param name="Warmups">Untimed passes first, per engine and batch size: enough for .NET's tiered JIT to reach its
+/// optimised code and for every engine's allocator to reach its steady state, so no engine is timed while warming.</param>
 public sealed record EngineBenchmarkOptions(
     string ModelDir,
     int PromptCount = 8,
@@ -22,7 +24,8 @@ public sealed record EngineBenchmarkOptions(
     int MaxNewTokens = 64,
     int Threads = 2,
     int Repeats = 7,
-    int BatchSize = 8)
+    int BatchSize = 8,
+    int Warmups = 5)
 {
     /// <summary>The quick profile of <c>bioeval bench engine --quick</c>: 64 new tokens, 21 timed passes (a few seconds).</summary>
     public static EngineBenchmarkOptions Quick(string modelDir, int threads) => new(modelDir, Threads: threads, Repeats: 21);
@@ -144,7 +147,7 @@ public sealed record EngineBenchmarkResult(
 
 /// <summary>
 /// Generated tokens per second of BioEval's ONNX engine and of peer engines on the same model folder, the same
-/// prompt token ids, greedy decoding, the same thread count. Each (engine, batch size) is warmed up once and then
+/// prompt token ids, greedy decoding, the same thread count. Each (engine, batch size) is warmed up (<see cref="EngineBenchmarkOptions.Warmups"/>) and then
 /// timed <see cref="EngineBenchmarkOptions.Repeats"/> times, passes of the engines alternating; a pass decodes every
 /// prompt (batch 1: one at a time), and its time includes prefill, as a user of either engine would see it.
 /// </summary>
@@ -157,7 +160,7 @@ public static class EngineBenchmark
         var tokenizer = HfTokenizer.FromDirectory(options.ModelDir);
         var prompts = Prompts(tokenizer, options.PromptCount, options.PromptTokens);
         log(string.Create(CultureInfo.InvariantCulture,
-            $"{prompts.Count} prompts of {options.PromptTokens} tokens, {options.MaxNewTokens} new tokens each, greedy; batch 1 and {options.BatchSize}; {options.Threads} intra-op threads for every engine; median of {options.Repeats} timed passes after one warm-up."));
+            $"{prompts.Count} prompts of {options.PromptTokens} tokens, {options.MaxNewTokens} new tokens each, greedy; batch 1 and {options.BatchSize}; {options.Threads} intra-op threads for every engine; median of {options.Repeats} timed passes after {options.Warmups} warm-up passes."));
 
         using var session = OnnxDecoderSession.Open(options.ModelDir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = options.Threads, Log = log });
         var generator = new Generator(session);
@@ -182,7 +185,7 @@ public static class EngineBenchmark
             // Passes alternate between engines and between batch sizes, so a change in machine load (other processes,
             // clock changes) hits every engine and both batch sizes alike: the ratios and the batch speedup compare
             // figures taken in the same stretch of time.
-            for (var pass = 0; pass <= options.Repeats; pass++)
+            for (var pass = 0; pass < options.Warmups + options.Repeats; pass++)
             {
                 var batches = pass % 2 == 0 ? new[] { 1, options.BatchSize } : [options.BatchSize, 1];
                 foreach (var batch in batches)
@@ -193,7 +196,7 @@ public static class EngineBenchmark
                     {
                         try
                         {
-                            engine.Pass(prompts, batch, timed: pass > 0);
+                            engine.Pass(prompts, batch, timed: pass >= options.Warmups);
                         }
                         catch (Exception e) when (e is not OutOfMemoryException && engine.Name != "bioeval")
                         {

@@ -16,7 +16,7 @@ public sealed class EngineBenchmarkTests : IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    private EngineBenchmarkOptions Small => new(_dir, PromptCount: 2, PromptTokens: 8, MaxNewTokens: 4, Threads: 1, Repeats: 1, BatchSize: 2);
+    private EngineBenchmarkOptions Small => new(_dir, PromptCount: 2, PromptTokens: 8, MaxNewTokens: 4, Threads: 1, Repeats: 1, BatchSize: 2, Warmups: 1);
 
     private static JsonElement Json(string line) => JsonDocument.Parse(line).RootElement;
 
