@@ -15,6 +15,8 @@ public sealed class Generator(OnnxDecoderSession session)
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) return [];
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxNewTokens);
+        if (options.Temperature < 0 || float.IsNaN(options.Temperature)) throw new ArgumentOutOfRangeException(nameof(options), options.Temperature, "Temperature must be 0 (greedy) or positive.");
+        if (!(options.TopP > 0 && options.TopP <= 1)) throw new ArgumentOutOfRangeException(nameof(options), options.TopP, "TopP must be in (0, 1].");
         var vocab = session.VocabSize;
         var b = prompts.Count;
         var longest = 0;
@@ -55,7 +57,10 @@ public sealed class Generator(OnnxDecoderSession session)
         }
         var stepIds = new long[b];
         var stepPositions = new long[b];
-        var logits = new float[b * vocab];
+        // Greedy decoding over float32 logits takes each row's argmax where ONNX Runtime left it; sampling and
+        // float16 logits work on a float32 copy.
+        var inPlace = options.Temperature == 0 && session.LogitsElementType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float;
+        var logits = inPlace ? [] : new float[b * vocab];
 
         // slots[s] is the prompt decoded in batch row s. When rows finish and the cache lives in host memory, the
         // batch shrinks to the rows still running, so finished rows cost nothing in later steps.
@@ -66,13 +71,15 @@ public sealed class Generator(OnnxDecoderSession session)
             session.Forward(state, ids, FillMask(mask, prompts, slots, longest, longest), positions, longest);
             for (var step = 0; ; step++)
             {
-                session.CopyLastLogits(state, logits);
+                if (!inPlace) session.CopyLastLogits(state, logits);
                 var active = 0;
                 for (var s = 0; s < slots.Length; s++)
                 {
                     var r = slots[s];
                     if (reasons[r] is not null) continue;
-                    var token = samplers.Next(logits.AsSpan(s * vocab, vocab), options.Temperature, options.TopP, rngs[r]);
+                    var token = inPlace
+                        ? TokenSampler.ArgMax(session.LastLogitsInPlace(state, s))
+                        : samplers.Next(logits.AsSpan(s * vocab, vocab), options.Temperature, options.TopP, rngs[r]);
                     if (stops.Contains(token)) { reasons[r] = FinishReason.Stop; continue; }
                     outputs[r].Add(token);
                     if (outputs[r].Count >= budget) { reasons[r] = FinishReason.Length; continue; }

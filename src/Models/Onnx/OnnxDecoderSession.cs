@@ -280,6 +280,20 @@ public sealed class OnnxDecoderSession : IDisposable
         for (var r = 0; r < b; r++) CopyRow(logits, ((r * s) + s - 1) * v, destination.Slice(r * v, v));
     }
 
+    /// <summary>
+    /// One row's last-position logits read in place, valid until the next step; only for float32 logits
+    /// (<see cref="LogitsElementType"/>). Greedy decoding reads them here instead of copying every row each step.
+    /// </summary>
+    public ReadOnlySpan<float> LastLogitsInPlace(DecoderState state, int row)
+    {
+        var logits = state.Logits ?? throw new InvalidOperationException("No step has been run on this state yet.");
+        if (LogitsElementType != TensorElementType.Float) throw new NotSupportedException($"Logits are {LogitsElementType}; read them with CopyLastLogits.");
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, state.BatchSize);
+        int s = state.LastSeqLen, v = VocabSize;
+        return logits.GetTensorDataAsSpan<float>().Slice(((row * s) + s - 1) * v, v);
+    }
+
     /// <summary>All logits of the last step, [batch, seqLen, vocab] (a new array: meant for tests and scoring).</summary>
     public float[] CopyAllLogits(DecoderState state)
     {

@@ -10,8 +10,46 @@ public sealed class TokenSampler(int vocabSize)
     private readonly double[] _keys = new double[vocabSize];
     private readonly int[] _order = new int[vocabSize];
 
-    /// <summary>Index of the largest logit (the first one on ties).</summary>
+    /// <summary>
+    /// Index of the largest logit (the first one on ties). Greedy decoding calls this for every row of every step, so
+    /// the maximum is found with SIMD; the result equals <see cref="ArgMaxScalar"/>'s for every input (rows holding
+    /// NaN take the scalar path, whose NaN handling the vector maximum would not reproduce).
+    /// </summary>
     public static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        var width = System.Numerics.Vector<float>.Count;
+        if (!System.Numerics.Vector.IsHardwareAccelerated || logits.Length < 2 * width) return ArgMaxScalar(logits);
+        var max = new System.Numerics.Vector<float>(logits);
+        var i = width;
+        for (; i <= logits.Length - width; i += width)
+        {
+            var v = new System.Numerics.Vector<float>(logits[i..]);
+            if (!System.Numerics.Vector.EqualsAll(v, v)) return ArgMaxScalar(logits);
+            max = System.Numerics.Vector.Max(max, v);
+        }
+        if (!System.Numerics.Vector.EqualsAll(max, max)) return ArgMaxScalar(logits);
+        var best = max[0];
+        for (var k = 1; k < width; k++) if (max[k] > best) best = max[k];
+        for (; i < logits.Length; i++)
+        {
+            if (float.IsNaN(logits[i])) return ArgMaxScalar(logits);
+            if (logits[i] > best) best = logits[i];
+        }
+        // The first position holding the maximum (+0 and -0 compare equal, as in the scalar loop).
+        var target = new System.Numerics.Vector<float>(best);
+        var j = 0;
+        for (; j <= logits.Length - width; j += width)
+        {
+            if (System.Numerics.Vector.EqualsAny(new System.Numerics.Vector<float>(logits[j..]), target))
+                break;
+        }
+        for (; j < logits.Length; j++)
+            if (logits[j] == best) return j;
+        return ArgMaxScalar(logits);
+    }
+
+    /// <summary>The plain loop <see cref="ArgMax"/> must agree with: first index whose value no later value exceeds.</summary>
+    public static int ArgMaxScalar(ReadOnlySpan<float> logits)
     {
         var best = 0;
         for (var i = 1; i < logits.Length; i++)

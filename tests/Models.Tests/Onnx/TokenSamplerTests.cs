@@ -4,6 +4,44 @@ namespace BioEval.Models.Tests.Onnx;
 
 public sealed class TokenSamplerTests
 {
+    public static TheoryData<int> Lengths => [1, 2, 7, 15, 16, 17, 31, 64, 100, 511, 512, 513, 32000];
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void VectorArgMaxEqualsThePlainLoopOnRandomRowsWithTiesAndZeros(int length)
+    {
+        var random = new Random(length);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            // Few distinct values, so ties (and +0 / -0 pairs) at the maximum are common.
+            var row = new float[length];
+            for (var i = 0; i < length; i++)
+                row[i] = (random.Next(6)) switch { 0 => 0f, 1 => -0f, 2 => float.NegativeInfinity, _ => random.Next(-3, 4) };
+            Assert.Equal(TokenSampler.ArgMaxScalar(row), TokenSampler.ArgMax(row));
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(40)]
+    [InlineData(99)]
+    public void ANaNAnywhereGivesThePlainLoopsAnswer(int nanAt)
+    {
+        var row = Enumerable.Range(0, 100).Select(i => (float)Math.Sin(i)).ToArray();
+        row[nanAt] = float.NaN;
+        Assert.Equal(TokenSampler.ArgMaxScalar(row), TokenSampler.ArgMax(row));
+    }
+
+    [Fact]
+    public void NegativeZeroBeforePositiveZeroAtTheMaximumPicksTheFirst()
+    {
+        var row = Enumerable.Repeat(-1f, 40).ToArray();
+        row[17] = -0f;
+        row[33] = 0f;
+        Assert.Equal(17, TokenSampler.ArgMax(row));
+    }
+
     [Fact]
     public void GreedyPicksTheFirstLargestLogit()
     {
