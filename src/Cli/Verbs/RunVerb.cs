@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using BioEval.Harness.Runs;
 
 namespace BioEval.Cli.Verbs;
@@ -23,7 +24,36 @@ internal static class RunVerb
             + "Profile variables (set in the .runsettings file; the environment overrides them, options override both):\n"
             + string.Join("\n", RunProfile.Variables.Select(kv => $"  {kv.Key,-34} {kv.Value}"));
         var command = new Command("run", description) { profile, task, limit, output, resume };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async (parse, invocationToken) =>
+        {
+            // The first Ctrl+C (or SIGTERM) stops the run gracefully: evaluations in flight are cancelled and the
+            // results completed so far are written; a second signal ends the process at once.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
+            var cancellationToken = interrupt.Token;
+            PosixSignalRegistration[] signals =
+            [
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt),
+                PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt),
+            ];
+            void Interrupt(PosixSignalContext context)
+            {
+                if (interrupt.IsCancellationRequested) return;
+                context.Cancel = true;
+                Console.Error.WriteLine("bioeval run: interrupting; writing the results completed so far (signal again to quit at once).");
+                interrupt.Cancel();
+            }
+            try
+            {
+                return await RunAsync(parse, cancellationToken);
+            }
+            finally
+            {
+                foreach (var signal in signals) signal.Dispose();
+            }
+        });
+        return command;
+
+        async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
         {
             // The environment overrides the profile's file (as under dotnet test); command-line options override both.
             var overrides = RunProfile.EnvironmentVariables();
@@ -84,8 +114,7 @@ internal static class RunVerb
                 Console.Out.WriteLine($"report: {Path.Combine(dir, "report.md")}");
                 return exit;
             }
-        });
-        return command;
+        }
     }
 
     /// <summary>Prints a progress line per (task, model) at most every two seconds, and at the end.</summary>
