@@ -1,0 +1,52 @@
+using System.Text.Json;
+
+namespace BioEval.Cli.Tests;
+
+/// <summary>Verbs and output fields that the issues spell out, checked the way an outside script reads them.</summary>
+public sealed class OutsideInterfaceTests
+{
+    private static string WriteLines(params string[] lines)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("bioeval-cli-").FullName, "input.jsonl");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    private static string[] Keys(string jsonLine) => [.. JsonDocument.Parse(jsonLine).RootElement.EnumerateObject().Select(p => p.Name)];
+
+    [Theory]
+    [InlineData("rouge", "\"the cat sat\"", "\"the cat sat on the mat\"", new[] { "id", "rouge1", "rouge2", "rougeL" })]
+    [InlineData("mednli", "\"Entailment.\"", "\"entailment\"", new[] { "id", "accuracy" })]
+    [InlineData("icd", "\"ICD-10 Codes: I10, E11.9\"", "[\"I10\", \"E119\"]", new[] { "id", "exact_p", "exact_r", "exact_f1", "approx_p", "approx_r", "approx_f1" })]
+    [InlineData("ner", "\"- Gout\\nasthma\"", "[\"gout\", \"COPD\"]", new[] { "id", "ner_p", "ner_r", "ner_f1" })]
+    public async Task ScorePrintsOneLinePerInputWithTheIssuesFields(string metric, string prediction, string reference, string[] fields)
+    {
+        var input = WriteLines($"{{\"id\":\"a\",\"prediction\":{prediction},\"reference\":{reference}}}", $"{{\"id\":\"b\",\"prediction\":{prediction},\"reference\":{reference}}}");
+        var (code, stdout, stderr) = await CliProcess.RunAsync("score", "--metric", metric, "--input", input);
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Equal(fields, Keys(l)));
+    }
+
+    [Fact]
+    public async Task ScoreNamesTheBadLineAndExitsWithTwo()
+    {
+        var input = WriteLines("{\"id\":\"a\",\"prediction\":\"x\",\"reference\":\"y\"}", "{\"id\":\"b\",\"prediction\":\"x\"}");
+        var (code, _, stderr) = await CliProcess.RunAsync("score", "--metric", "rouge", "--input", input);
+        Assert.Equal(2, code);
+        Assert.Contains(":2:", stderr);
+    }
+
+    [Fact]
+    public async Task BenchEngineQuickEndsWithOneJsonObjectHoldingTheIssuesKeys()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync("bench", "engine", "--quick");
+        Assert.True(code == 0, stderr);
+        var last = (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
+        var keys = Keys(last);
+        string[] required = ["bioeval_tok_s_b1", "ortgenai_tok_s_b1", "bioeval_tok_s_b8", "ortgenai_tok_s_b8", "ratio_b1", "ratio_b8", "batch_speedup"];
+        Assert.All(required, k => Assert.Contains(k, keys));
+        Assert.Equal(last, stdout.TrimEnd().Split('\n').Last());
+    }
+}
