@@ -50,3 +50,59 @@ public sealed class OutsideInterfaceTests
         Assert.Equal(last, stdout.TrimEnd().Split('\n').Last());
     }
 }
+
+/// <summary>The engine verbs on a tiny model folder written by <c>make-tiny</c>.</summary>
+public sealed class EngineVerbTests : IAsyncLifetime
+{
+    private readonly string _model = Path.Combine(Directory.CreateTempSubdirectory("bioeval-tiny-").FullName, "tiny");
+
+    public async ValueTask InitializeAsync()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync("make-tiny", "--out", _model, "--seed", "3");
+        Assert.True(code == 0, stderr);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task TokenizePrintsOneIdsObjectPerInputLine()
+    {
+        var input = Path.Combine(Path.GetDirectoryName(_model)!, "lines.txt");
+        File.WriteAllLines(input, ["Chest pain since 2 days.", "", "  spaced  out  "]);
+        var (code, stdout, stderr) = await CliProcess.RunAsync("tokenize", "--tokenizer", _model, "--input", input);
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l => Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(l).RootElement.GetProperty("ids").ValueKind));
+        Assert.Equal(0, JsonDocument.Parse(lines[1]).RootElement.GetProperty("ids").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task RenderPrintsOneTextObjectPerConversationWithTheGenerationPrompt()
+    {
+        var messages = Path.Combine(Path.GetDirectoryName(_model)!, "chats.json");
+        File.WriteAllText(messages, """[[{"role":"user","content":"Hello"}],[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]]""");
+        var (code, stdout, stderr) = await CliProcess.RunAsync("render", "--tokenizer", _model, "--messages", messages);
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("Hello", JsonDocument.Parse(lines[0]).RootElement.GetProperty("text").GetString());
+        Assert.Contains("Be brief.", JsonDocument.Parse(lines[1]).RootElement.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task GenerateWritesTheContinuationAndItsFigures()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync("generate", "--model", _model, "--prompt", "Summarise: cough for two days.", "--max-new-tokens", "8");
+        Assert.True(code == 0, stderr);
+        Assert.Matches(@"\d+ prompt tokens, [1-8] generated \((Length|Stop)\), [0-9.]+ tok/s, execution provider (CPU|CUDA)", stderr);
+    }
+
+    [Fact]
+    public async Task GenerateOnAMissingFolderIsAnInputErrorWithExitCodeTwo()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync("generate", "--model", _model + "-missing", "--prompt", "x");
+        Assert.Equal(2, code);
+        Assert.Contains("does not exist", stderr);
+    }
+}
