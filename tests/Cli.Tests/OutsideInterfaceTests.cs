@@ -99,6 +99,18 @@ public sealed class EngineVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExportGgufWritesAGgufVersionThreeFile()
+    {
+        var gguf = Path.Combine(Path.GetDirectoryName(_model)!, "tiny.gguf");
+        var (code, stdout, stderr) = await CliProcess.RunAsync("export-gguf", "--model", _model, "--out", gguf);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("tiny.gguf", stdout);
+        var header = File.ReadAllBytes(gguf)[..8];
+        Assert.Equal("GGUF"u8.ToArray(), header[..4]);
+        Assert.Equal(3u, BitConverter.ToUInt32(header, 4));
+    }
+
+    [Fact]
     public async Task GenerateOnAMissingFolderIsAnInputErrorWithExitCodeTwo()
     {
         var (code, _, stderr) = await CliProcess.RunAsync("generate", "--model", _model + "-missing", "--prompt", "x");
