@@ -36,10 +36,11 @@ public sealed record EngineBenchmarkOptions(
 
 /// <summary>A peer engine the benchmark knows how to open; <see cref="PeerEngineCatalog"/> lists them.</summary>
 /// <param name="Name">Key prefix in the JSON line ("ortgenai", "llamacpp").</param>
-/// <param name="Open">Opens the engine on a model folder with a thread count; throws when it cannot run here.</param>
+/// <param name="Open">Opens the engine on a model folder with a thread count and the end-of-sequence ids BioEval's
+/// engine stops on (read from the session the benchmark already has open); throws when it cannot run here.</param>
 /// <param name="Batched">Whether the engine decodes a batch together; one that takes prompts one after the other is
 /// measured at batch 1 only, since its "batch" figure would only repeat that.</param>
-public sealed record PeerEngineEntry(string Name, Func<string, int, IPeerEngine> Open, bool Batched = true);
+public sealed record PeerEngineEntry(string Name, Func<string, int, IReadOnlyCollection<int>, IPeerEngine> Open, bool Batched = true);
 
 /// <summary>
 /// The peers <c>bioeval bench engine</c> measures BioEval against. Adding a peer is one entry here; its figures
@@ -53,21 +54,14 @@ public static class PeerEngineCatalog
 
     public static IReadOnlyList<PeerEngineEntry> All { get; } =
     [
-        new(ReferencePeer, (dir, threads) => OrtGenAiEngine.Open(dir, threads)),
+        new(ReferencePeer, (dir, threads, _) => OrtGenAiEngine.Open(dir, threads)),
         // llama.cpp on a GGUF exported from the same folder, stopping on the same end-of-sequence ids as BioEval.
-        new("llamacpp", (dir, threads) => LlamaCppEngine.FromModelFolder(dir, new LlamaCppEngineOptions
+        new("llamacpp", (dir, threads, stops) => LlamaCppEngine.FromModelFolder(dir, new LlamaCppEngineOptions
         {
             Threads = threads,
-            StopTokenIds = EndOfSequenceIds(dir),
+            StopTokenIds = stops,
         }), Batched: false),
     ];
-
-    /// <summary>The end-of-sequence ids BioEval's engine stops on for <paramref name="modelDir"/>.</summary>
-    public static IReadOnlyCollection<int> EndOfSequenceIds(string modelDir)
-    {
-        using var session = OnnxDecoderSession.Open(modelDir, new OnnxSessionOptions { PreferCuda = false, Log = _ => { } });
-        return [.. session.EosTokenIds];
-    }
 }
 
 /// <summary>Median throughput of one engine at batch 1 and at the large batch (null when not measured there), in generated tokens per second.</summary>
@@ -173,7 +167,7 @@ public static class EngineBenchmark
             {
                 try
                 {
-                    var peer = entry.Open(options.ModelDir, options.Threads);
+                    var peer = entry.Open(options.ModelDir, options.Threads, session.EosTokenIds);
                     engines.Add(new Contestant(entry.Name, batch => peer.GenerateGreedy(batch, options.MaxNewTokens), peer, entry.Batched));
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,5 +1,6 @@
 using System.Text;
 using BioEval.Models.Gguf;
+using BioEval.Models.Onnx;
 using LLama;
 using LLama.Common;
 using LLama.Exceptions;
@@ -194,7 +195,7 @@ public sealed class LlamaCppEngine : IPeerEngine
             var logits = Prefill(prompt, allPositions: false);
             for (var pos = prompt.Count; ; pos++)
             {
-                var token = ArgMax(logits);
+                var token = TokenSampler.ArgMax(logits);
                 if (_stops.Contains(token)) break;
                 output.Add(token);
                 if (output.Count == maxNewTokens) break;
@@ -233,15 +234,6 @@ public sealed class LlamaCppEngine : IPeerEngine
             if (id < 0 || id >= VocabSize) throw new ArgumentException($"Token id {id} is outside the vocabulary of {VocabSize}.", nameof(prompt));
         if (prompt.Count + extra > ContextSize)
             throw new ArgumentException($"{prompt.Count} prompt tokens + {extra} new tokens exceed llama.cpp's context of {ContextSize}.", nameof(prompt));
-    }
-
-    // First maximum wins, as in BioEval's greedy sampler.
-    private static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-            if (logits[i] > logits[best]) best = i;
-        return best;
     }
 
     private static string RecentNativeLog()

@@ -61,7 +61,7 @@ public sealed class EngineBenchmarkTests : IDisposable
     [Fact]
     public void APeerThatCannotRunLeavesNullFiguresAndSaysWhy()
     {
-        PeerEngineEntry broken = new("ortgenai", (_, _) => throw new DllNotFoundException("libonnxruntime-genai.so: not here"));
+        PeerEngineEntry broken = new("ortgenai", (_, _, _) => throw new DllNotFoundException("libonnxruntime-genai.so: not here"));
         var result = EngineBenchmark.Run(Small, _ => { }, [broken]);
         var json = Json(result.ToJsonLine());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("ortgenai_tok_s_b1").ValueKind);
@@ -73,7 +73,7 @@ public sealed class EngineBenchmarkTests : IDisposable
     [Fact]
     public void FurtherPeersAddTheirOwnKeysOnlyWhenTheyRan()
     {
-        PeerEngineEntry echo = new("llamacpp", (_, _) => new EchoEngine());
+        PeerEngineEntry echo = new("llamacpp", (_, _, _) => new EchoEngine());
         var json = Json(EngineBenchmark.Run(Small, _ => { }, [echo]).ToJsonLine());
         Assert.True(json.GetProperty("llamacpp_tok_s_b1").GetDouble() > 0);
         Assert.True(json.GetProperty("ratio_vs_llamacpp_b1").GetDouble() > 0);

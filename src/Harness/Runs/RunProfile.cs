@@ -152,10 +152,13 @@ public sealed record RunProfile(
     /// <summary>All variables in effect, for per-task dataset overrides (BIOEVAL_DATA_&lt;TASK&gt;).</summary>
     public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
 
+    // Per-task file variables resolve relative paths against the repository when run inside one, else the working folder.
+    private static string RelativeRoot() => RepoPaths.FindRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+
     /// <summary>Prompt pack files given as BIOEVAL_PACK_&lt;TASK&gt;, by task name (any case of the task name).</summary>
     public IReadOnlyDictionary<string, string> PackFiles()
     {
-        var root = RepoPaths.FindRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+        var root = RelativeRoot();
         var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in Overrides)
         {
@@ -172,7 +175,7 @@ public sealed record RunProfile(
     {
         var key = "BIOEVAL_DATA_" + task.ToUpperInvariant();
         return Overrides.TryGetValue(key, out var p) && !string.IsNullOrWhiteSpace(p)
-            ? Path.GetFullPath(p!, RepoPaths.FindRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory())
+            ? Path.GetFullPath(p!, RelativeRoot())
             : Path.Combine(DataDir, task, dataFile);
     }
 }
