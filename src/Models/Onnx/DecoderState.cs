@@ -27,6 +27,9 @@ public sealed class DecoderState : IDisposable
     /// <summary>Sequence length of the last step.</summary>
     public int LastSeqLen { get; private set; }
 
+    /// <summary>Positions per row the last step's logits hold: <see cref="LastSeqLen"/>, or 1 where it kept the last only.</summary>
+    public int LogitsPositions { get; private set; }
+
     internal OrtValue[] Past { get; }
     internal OrtIoBinding Binding { get; }
     internal OrtValue? Logits { get; private set; }
@@ -47,7 +50,7 @@ public sealed class DecoderState : IDisposable
     }
 
     // Outputs arrive in binding order: logits, then present key/value per layer; they replace the previous step's.
-    internal void Advance(IDisposableReadOnlyCollection<OrtValue> outputs, int seqLen)
+    internal void Advance(IDisposableReadOnlyCollection<OrtValue> outputs, int seqLen, int logitsPositions)
     {
         Logits?.Dispose();
         Logits = outputs[0];
@@ -58,6 +61,7 @@ public sealed class DecoderState : IDisposable
         }
         PastLength += seqLen;
         LastSeqLen = seqLen;
+        LogitsPositions = logitsPositions;
     }
 
     public void Dispose()

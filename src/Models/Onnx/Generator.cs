@@ -68,7 +68,7 @@ public sealed class Generator(OnnxDecoderSession session)
         var state = session.CreateState(b);
         try
         {
-            session.Forward(state, ids, FillMask(mask, prompts, slots, longest, longest), positions, longest);
+            session.Forward(state, ids, FillMask(mask, prompts, slots, longest, longest), positions, longest, lastLogitsOnly: true);
             for (var step = 0; ; step++)
             {
                 if (!inPlace) session.CopyLastLogits(state, logits);

@@ -15,6 +15,12 @@ public sealed record OnnxSessionOptions
     /// <summary>Threads for one operator; 0 lets ONNX Runtime decide.</summary>
     public int IntraOpNumThreads { get; init; }
 
+    /// <summary>
+    /// Let generation compute logits only at each prompt's last position, through the graph rewrite of
+    /// <see cref="LogitsSlicer"/> (where the graph allows it). Off: the graph runs as exported.
+    /// </summary>
+    public bool SliceLogits { get; init; } = true;
+
     /// <summary>Receives the one-time execution provider message; null writes it to standard error.</summary>
     public Action<string>? Log { get; init; }
 }
@@ -41,14 +47,22 @@ public sealed class OnnxDecoderSession : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    private OnnxDecoderSession(string dir, string modelPath, InferenceSession session, string provider, OrtMemoryInfo cacheMemory, JsonElement? genAi)
+    // Values of LogitsSlicer.StartInput: keep every position, or only the last.
+    private static readonly long[] AllPositions = [0];
+    private static readonly long[] LastPosition = [-1];
+    private readonly OrtValue _keepAll = OrtValue.CreateTensorValueFromMemory(AllPositions, [1]);
+    private readonly OrtValue _keepLast = OrtValue.CreateTensorValueFromMemory(LastPosition, [1]);
+
+    private OnnxDecoderSession(string dir, string modelPath, InferenceSession session, string provider, OrtMemoryInfo cacheMemory, JsonElement? genAi, LogitsSliceResult slice)
     {
         ModelDirectory = dir;
         ModelPath = modelPath;
         _session = session;
         ExecutionProvider = provider;
         _cacheMemory = cacheMemory;
-        Layout = DecoderLayout.Detect(session.InputMetadata.Keys.ToList(), session.OutputMetadata.Keys.ToList(),
+        SlicesLogits = slice.Applied;
+        LogitsSliceNote = slice.Reason;
+        Layout = DecoderLayout.Detect(session.InputMetadata.Keys.Where(n => !(SlicesLogits && n == LogitsSlicer.StartInput)).ToList(), session.OutputMetadata.Keys.ToList(),
             genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d) ? d : null, modelPath);
 
         var past = session.InputMetadata[Layout.PastKeys[0]];
@@ -59,7 +73,8 @@ public sealed class OnnxDecoderSession : IDisposable
             throw new InvalidDataException($"ONNX model '{modelPath}': input {Layout.PastKeys[0]} has shape [{string.Join(", ", past.Dimensions)}]; expected [batch, kv_heads, past, head_dim] with fixed kv_heads and head_dim.");
         // Name order of the plain (CPU) run: ids, mask, [positions,] past per layer; logits, present per layer.
         _inputNames = [Layout.InputIds, Layout.AttentionMask, .. Layout.PositionIds is null ? [] : new[] { Layout.PositionIds },
-            .. Enumerable.Range(0, Layout.NumLayers).SelectMany(l => new[] { Layout.PastKeys[l], Layout.PastValues[l] })];
+            .. Enumerable.Range(0, Layout.NumLayers).SelectMany(l => new[] { Layout.PastKeys[l], Layout.PastValues[l] }),
+            .. SlicesLogits ? new[] { LogitsSlicer.StartInput } : []];
         _outputNames = [Layout.Logits, .. Enumerable.Range(0, Layout.NumLayers).SelectMany(l => new[] { Layout.PresentKeys[l], Layout.PresentValues[l] })];
         NumKeyValueHeads = past.Dimensions[1];
         HeadDim = past.Dimensions[3];
@@ -87,6 +102,12 @@ public sealed class OnnxDecoderSession : IDisposable
     public string ExecutionProvider { get; }
 
     public DecoderLayout Layout { get; }
+
+    /// <summary>Whether the graph was rewritten so a step can keep only the last position's logits (<see cref="LogitsSlicer"/>).</summary>
+    public bool SlicesLogits { get; }
+
+    /// <summary>Why the graph computes logits at every position, where slicing was asked for and could not apply; else null.</summary>
+    public string? LogitsSliceNote { get; }
     public int NumLayers => Layout.NumLayers;
     public int NumKeyValueHeads { get; }
     public int HeadDim { get; }
@@ -113,6 +134,8 @@ public sealed class OnnxDecoderSession : IDisposable
         var genAi = ReadJson(Path.Combine(modelDir, "genai_config.json"));
         var modelPath = FindModelFile(modelDir, genAi);
         var log = options.Log ?? (message => Console.Error.WriteLine(message));
+        var slice = options.SliceLogits ? SliceLogits(modelPath, genAi) : new LogitsSliceResult(null, null);
+        if (options.SliceLogits && !slice.Applied) log($"ONNX Runtime: {modelPath} computes logits at every prompt position ({slice.Reason}).");
 
         if (options.PreferCuda && !CudaLibraries.Available(out var missing))
         {
@@ -126,10 +149,10 @@ public sealed class OnnxDecoderSession : IDisposable
             try
             {
                 cudaOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                var session = new InferenceSession(modelPath, cudaOptions);
+                var session = NewSession(modelPath, slice, cudaOptions);
                 if (Interlocked.Exchange(ref _loggedCuda, 1) == 0) log($"ONNX Runtime: using the CUDA execution provider (device {options.CudaDeviceId}).");
                 var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, options.CudaDeviceId, OrtMemType.Default);
-                return Create(modelDir, modelPath, session, "CUDA", memory, genAi);
+                return Create(modelDir, modelPath, session, "CUDA", memory, genAi, slice);
             }
             catch (OnnxRuntimeException e) { failure = e.Message; }
             catch (EntryPointNotFoundException e) { failure = e.Message; }
@@ -142,14 +165,39 @@ public sealed class OnnxDecoderSession : IDisposable
         }
 
         using var cpuOptions = BaseOptions(options, cpu: true);
-        return Create(modelDir, modelPath, new InferenceSession(modelPath, cpuOptions), "CPU", OrtMemoryInfo.DefaultInstance, genAi);
+        return Create(modelDir, modelPath, NewSession(modelPath, slice, cpuOptions), "CPU", OrtMemoryInfo.DefaultInstance, genAi, slice);
     }
 
-    private static OnnxDecoderSession Create(string dir, string modelPath, InferenceSession session, string provider, OrtMemoryInfo memory, JsonElement? genAi)
+    // The rewritten graph is loaded from memory; its external data files are still found beside the original.
+    private static InferenceSession NewSession(string modelPath, LogitsSliceResult slice, SessionOptions options)
+    {
+        if (slice.Model is null) return new InferenceSession(modelPath, options);
+        options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
+        return new InferenceSession(slice.Model, options);
+    }
+
+    private static LogitsSliceResult SliceLogits(string modelPath, JsonElement? genAi)
+    {
+        var length = new FileInfo(modelPath).Length;
+        if (length >= int.MaxValue) return new LogitsSliceResult(null, "the ONNX file is 2 GiB or more");
+        var logits = genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d)
+            && d.TryGetProperty("outputs", out var o) && o.TryGetProperty("logits", out var l) && l.ValueKind == JsonValueKind.String
+            ? l.GetString()! : OptimumNames.Logits;
+        try
+        {
+            return LogitsSlicer.Rewrite(File.ReadAllBytes(modelPath), logits);
+        }
+        catch (InvalidDataException e)
+        {
+            return new LogitsSliceResult(null, e.Message);
+        }
+    }
+
+    private static OnnxDecoderSession Create(string dir, string modelPath, InferenceSession session, string provider, OrtMemoryInfo memory, JsonElement? genAi, LogitsSliceResult slice)
     {
         try
         {
-            return new OnnxDecoderSession(dir, modelPath, session, provider, memory, genAi);
+            return new OnnxDecoderSession(dir, modelPath, session, provider, memory, genAi, slice);
         }
         catch
         {
@@ -214,8 +262,10 @@ public sealed class OnnxDecoderSession : IDisposable
     /// Runs one step: <paramref name="inputIds"/> and <paramref name="positionIds"/> are [batch, seqLen] row-major,
     /// <paramref name="attentionMask"/> is [batch, past + seqLen]. Afterwards the state holds the longer cache and
     /// this step's logits (read them with <see cref="CopyLastLogits"/> or <see cref="CopyAllLogits"/>).
+    /// <paramref name="lastLogitsOnly"/> lets the step compute logits at each row's last position only, where the
+    /// session <see cref="SlicesLogits"/>; <see cref="CopyAllLogits"/> then refuses.
     /// </summary>
-    public void Forward(DecoderState state, ReadOnlySpan<long> inputIds, ReadOnlySpan<long> attentionMask, ReadOnlySpan<long> positionIds, int seqLen)
+    public void Forward(DecoderState state, ReadOnlySpan<long> inputIds, ReadOnlySpan<long> attentionMask, ReadOnlySpan<long> positionIds, int seqLen, bool lastLogitsOnly = false)
     {
         ObjectDisposedException.ThrowIf(state.IsDisposed, state);
         int b = state.BatchSize, total = state.PastLength + seqLen;
@@ -232,6 +282,8 @@ public sealed class OnnxDecoderSession : IDisposable
         using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids, [b, seqLen]);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask, [b, total]);
         using var posValue = Layout.PositionIds is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pos, [b, seqLen]);
+        var keepLast = SlicesLogits && lastLogitsOnly && seqLen > 1;
+        var logitsPositions = keepLast ? 1 : seqLen;
 
         if (ExecutionProvider == "CPU")
         {
@@ -243,8 +295,9 @@ public sealed class OnnxDecoderSession : IDisposable
             inputs[i++] = maskValue;
             if (posValue is not null) inputs[i++] = posValue;
             for (var p = 0; p < state.Past.Length; p++) inputs[i++] = state.Past[p];
+            if (SlicesLogits) inputs[i++] = keepLast ? _keepLast : _keepAll;
             var runOptions = (long)b * seqLen >= ShrinkAfterTokens ? _shrinkingRunOptions : _runOptions;
-            state.Advance(_session.Run(runOptions, _inputNames, inputs, _outputNames), seqLen);
+            state.Advance(_session.Run(runOptions, _inputNames, inputs, _outputNames), seqLen, logitsPositions);
             return;
         }
 
@@ -259,6 +312,7 @@ public sealed class OnnxDecoderSession : IDisposable
             binding.BindInput(Layout.PastKeys[l], state.Past[2 * l]);
             binding.BindInput(Layout.PastValues[l], state.Past[2 * l + 1]);
         }
+        if (SlicesLogits) binding.BindInput(LogitsSlicer.StartInput, keepLast ? _keepLast : _keepAll);
         // Logits come back to host memory (the sampler reads them); the cache stays where the provider computes.
         binding.BindOutputToDevice(Layout.Logits, OrtMemoryInfo.DefaultInstance);
         for (var l = 0; l < NumLayers; l++)
@@ -268,14 +322,14 @@ public sealed class OnnxDecoderSession : IDisposable
         }
 
         _session.RunWithBinding(_runOptions, binding);
-        state.Advance(binding.GetOutputValues(), seqLen);
+        state.Advance(binding.GetOutputValues(), seqLen, logitsPositions);
     }
 
     /// <summary>Logits of each row's last position into <paramref name="destination"/> [batch, vocab].</summary>
     public void CopyLastLogits(DecoderState state, Span<float> destination)
     {
         var logits = state.Logits ?? throw new InvalidOperationException("No step has been run on this state yet.");
-        int b = state.BatchSize, s = state.LastSeqLen, v = VocabSize;
+        int b = state.BatchSize, s = state.LogitsPositions, v = VocabSize;
         if (destination.Length < b * v) throw new ArgumentException($"Destination holds {destination.Length} values; {b * v} are needed.", nameof(destination));
         for (var r = 0; r < b; r++) CopyRow(logits, ((r * s) + s - 1) * v, destination.Slice(r * v, v));
     }
@@ -290,7 +344,7 @@ public sealed class OnnxDecoderSession : IDisposable
         if (LogitsElementType != TensorElementType.Float) throw new NotSupportedException($"Logits are {LogitsElementType}; read them with CopyLastLogits.");
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, state.BatchSize);
-        int s = state.LastSeqLen, v = VocabSize;
+        int s = state.LogitsPositions, v = VocabSize;
         return logits.GetTensorDataAsSpan<float>().Slice(((row * s) + s - 1) * v, v);
     }
 
@@ -298,6 +352,8 @@ public sealed class OnnxDecoderSession : IDisposable
     public float[] CopyAllLogits(DecoderState state)
     {
         var logits = state.Logits ?? throw new InvalidOperationException("No step has been run on this state yet.");
+        if (state.LogitsPositions != state.LastSeqLen)
+            throw new InvalidOperationException($"The last step kept logits for its last position only, not for all {state.LastSeqLen}; run it without lastLogitsOnly to read them all.");
         var result = new float[state.BatchSize * state.LastSeqLen * VocabSize];
         CopyRow(logits, 0, result);
         return result;
@@ -318,7 +374,8 @@ public sealed class OnnxDecoderSession : IDisposable
     {
         _runOptions.Dispose();
         _shrinkingRunOptions.Dispose();
-        _shrinkingRunOptions.Dispose();
+        _keepAll.Dispose();
+        _keepLast.Dispose();
         _session.Dispose();
         if (!ReferenceEquals(_cacheMemory, OrtMemoryInfo.DefaultInstance)) _cacheMemory.Dispose();
     }

@@ -24,7 +24,21 @@ public sealed class OnnxGraphBuilder
     private readonly List<byte[]> _inputs = [];
     private readonly List<byte[]> _outputs = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly string? _externalDataFile;
+    private readonly MemoryStream _externalData = new();
     private int _counter;
+
+    /// <summary>A builder that keeps every initializer inside the model.</summary>
+    public OnnxGraphBuilder() { }
+
+    /// <summary>
+    /// A builder that stores float initializers in the external data file <paramref name="externalDataFile"/>
+    /// (a name relative to the model), as exports of models over 2 GiB must; write <see cref="ExternalData"/> there.
+    /// </summary>
+    public OnnxGraphBuilder(string externalDataFile) => _externalDataFile = externalDataFile;
+
+    /// <summary>The bytes of the external data file (empty when the builder keeps initializers inside the model).</summary>
+    public byte[] ExternalData => _externalData.ToArray();
 
     /// <summary>A graph input with dimensions given as <c>long</c> (fixed) or <c>string</c> (symbolic).</summary>
     public string Input(string name, OnnxDataType type, params object[] dims)
@@ -39,7 +53,9 @@ public sealed class OnnxGraphBuilder
     /// <summary>A float initializer (stored as little-endian raw_data).</summary>
     public string Initializer(string name, ReadOnlySpan<float> data, params long[] dims)
     {
-        _initializers.Add(Tensor(name, OnnxDataType.Float, dims, MemoryMarshal.AsBytes(data)));
+        _initializers.Add(_externalDataFile is null
+            ? Tensor(name, OnnxDataType.Float, dims, MemoryMarshal.AsBytes(data))
+            : ExternalTensor(name, OnnxDataType.Float, dims, MemoryMarshal.AsBytes(data)));
         return Declare(name);
     }
 
@@ -154,6 +170,27 @@ public sealed class OnnxGraphBuilder
             WriteString(o, 8, name);
             o.WriteTag(9, WireFormat.WireType.LengthDelimited);
             o.WriteBytes(bytes);
+        });
+    }
+
+    // TensorProto: external_data=13 (StringStringEntryProto{key=1, value=2}: location, offset, length), data_location=14
+    // (EXTERNAL=1). Offsets are kept 16-byte aligned.
+    private byte[] ExternalTensor(string name, OnnxDataType type, long[] dims, ReadOnlySpan<byte> raw)
+    {
+        while (_externalData.Length % 16 != 0) _externalData.WriteByte(0);
+        var offset = _externalData.Length;
+        _externalData.Write(raw);
+        byte[] Entry(string key, string value) => Message(o => { WriteString(o, 1, key); WriteString(o, 2, value); });
+        var length = raw.Length;
+        return Message(o =>
+        {
+            foreach (var d in dims) WriteInt(o, 1, d);
+            WriteInt(o, 2, (long)type);
+            WriteString(o, 8, name);
+            WriteMessage(o, 13, Entry("location", _externalDataFile!));
+            WriteMessage(o, 13, Entry("offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            WriteMessage(o, 13, Entry("length", length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            WriteInt(o, 14, 1);
         });
     }
 

@@ -16,12 +16,24 @@ public static class TinyLlamaGraph
     /// Serialised ModelProto for <paramref name="w"/>. With <paramref name="float16Cache"/> the past/present
     /// tensors are float16 (compute stays float32), the way half-precision exports look to the engine.
     /// </summary>
-    public static byte[] Build(TinyLlamaWeights w, bool float16Cache = false)
+    public static byte[] Build(TinyLlamaWeights w, bool float16Cache = false) => Build(w, float16Cache, new OnnxGraphBuilder());
+
+    /// <summary>
+    /// The same model with its weights in the external data file <paramref name="dataFile"/> beside it, the way
+    /// exports of real checkpoints store them.
+    /// </summary>
+    public static (byte[] Model, byte[] Data) BuildWithExternalData(TinyLlamaWeights w, string dataFile)
+    {
+        var g = new OnnxGraphBuilder(dataFile);
+        var model = Build(w, float16Cache: false, g);
+        return (model, g.ExternalData);
+    }
+
+    private static byte[] Build(TinyLlamaWeights w, bool float16Cache, OnnxGraphBuilder g)
     {
         var cacheType = float16Cache ? OnnxDataType.Float16 : OnnxDataType.Float;
         var c = w.Config;
         int h = c.HiddenSize, d = c.HeadDim, nh = c.NumAttentionHeads, kvh = c.NumKeyValueHeads;
-        var g = new OnnxGraphBuilder();
 
         var inputIds = g.Input(OptimumNames.InputIds, OnnxDataType.Int64, "batch_size", "sequence_length");
         var attentionMask = g.Input(OptimumNames.AttentionMask, OnnxDataType.Int64, "batch_size", "total_sequence_length");

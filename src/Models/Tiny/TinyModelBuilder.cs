@@ -21,10 +21,12 @@ public static class TinyModelBuilder
 
     /// <summary>
     /// Writes the folder for <paramref name="seed"/> into <paramref name="dir"/> (created if needed); returns the files
-    /// written. <paramref name="float16Cache"/> makes the key/value cache inputs and outputs float16.
+    /// written. <paramref name="float16Cache"/> makes the key/value cache inputs and outputs float16;
+    /// <paramref name="externalData"/> stores the weights in <c>model.onnx.data</c> beside the graph.
     /// </summary>
-    public static IReadOnlyList<string> Write(string dir, int seed, TinyLlamaConfig? config = null, bool float16Cache = false)
+    public static IReadOnlyList<string> Write(string dir, int seed, TinyLlamaConfig? config = null, bool float16Cache = false, bool externalData = false)
     {
+        if (externalData && float16Cache) throw new ArgumentException("A tiny model with external data has a float32 cache.", nameof(externalData));
         config ??= new TinyLlamaConfig();
         config.Validate();
         if (config.VocabSize != TinyTokenizerSpec.VocabSize)
@@ -39,7 +41,16 @@ public static class TinyModelBuilder
             written.Add(path);
         }
 
-        Save(ModelFile, TinyLlamaGraph.Build(weights, float16Cache));
+        if (externalData)
+        {
+            var (model, data) = TinyLlamaGraph.BuildWithExternalData(weights, ModelFile + ".data");
+            Save(ModelFile, model);
+            Save(ModelFile + ".data", data);
+        }
+        else
+        {
+            Save(ModelFile, TinyLlamaGraph.Build(weights, float16Cache));
+        }
         Save("config.json", Json(w => WriteConfig(w, config, seed)));
         Save("generation_config.json", Json(w => WriteGenerationConfig(w, config)));
         Save("tokenizer.json", Json(w => WriteTokenizer(w, config)));
