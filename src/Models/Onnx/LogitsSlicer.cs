@@ -35,7 +35,8 @@ public static class LogitsSlicer
     private const int ModelGraph = 7, ModelOpset = 8;
     private const int OpsetDomain = 1, OpsetVersion = 2;
     private const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12, GraphValueInfo = 13, GraphSparseInitializer = 15;
-    private const int NodeInput = 1, NodeOutput = 2, NodeName_ = 3, NodeOpType = 4, NodeDomain = 7;
+    private const int NodeInput = 1, NodeOutput = 2, NodeName_ = 3, NodeOpType = 4, NodeAttribute = 5, NodeDomain = 7;
+    private const int AttributeName = 1, AttributeTensor = 5;
     private const int TensorDims = 1, TensorDataType = 2, TensorName = 8, TensorRawData = 9;
     private const int SparseValues = 1;
     private const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorTypeElem = 1, TensorTypeShape = 2, ShapeDim = 1;
@@ -109,7 +110,7 @@ public static class LogitsSlicer
         {
             foreach (var o in node.Outputs) producer[o] = node;
             foreach (var i in node.Inputs.Where(i => i.Length > 0)) consumers[i] = consumers.GetValueOrDefault(i) + 1;
-            if (node.OpType == "Constant" && node.Domain.Length == 0) foreach (var o in node.Outputs) constants.TryAdd(o, -1);
+            if (node.OpType == "Constant" && node.Domain.Length == 0 && node.Outputs.Count == 1) constants.TryAdd(node.Outputs[0], ConstantRank(ProtoWire.Payload(graph, node.Field)));
         }
 
         if (consumers.ContainsKey(logits)) return Leave($"'{logits}' is also read inside the graph");
@@ -242,6 +243,29 @@ public static class LogitsSlicer
         }
         if (domain == "ai.onnx") domain = "";
         return new Node(index, field, name, op, domain, inputs, outputs);
+    }
+
+    // The rank of a Constant node's value: its tensor's dims, 0 for value_float/value_int, 1 for value_floats/value_ints;
+    // -1 (unknown) otherwise.
+    private static int ConstantRank(ReadOnlySpan<byte> node)
+    {
+        foreach (var a in ProtoWire.Fields(node).Where(f => f.Number == NodeAttribute && f.IsLengthDelimited))
+        {
+            var attribute = ProtoWire.Payload(node, a);
+            var fields = ProtoWire.Fields(attribute);
+            string? name = null;
+            foreach (var f in fields)
+                if (f.Number == AttributeName && f.IsLengthDelimited) name = ProtoWire.String(attribute, f);
+            switch (name)
+            {
+                case "value_float" or "value_int": return 0;
+                case "value_floats" or "value_ints": return 1;
+                case "value":
+                    var tensor = fields.FirstOrDefault(f => f.Number == AttributeTensor && f.IsLengthDelimited);
+                    return tensor == default ? -1 : ReadTensorName(attribute, tensor).Rank;
+            }
+        }
+        return -1;
     }
 
     // TensorProto name and rank, skipping the data.

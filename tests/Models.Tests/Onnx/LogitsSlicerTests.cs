@@ -166,6 +166,35 @@ public sealed class LogitsSlicerTests(TinyModelFixture model) : IClassFixture<Ti
     }
 
     [Fact]
+    public void SoftCappingWithConstantNodesIsSeenThrough()
+    {
+        // Gemma 2 style: logits = tanh(x / cap) * cap, the cap a Constant node as exporters write it.
+        var g = Head(out _, out var product);
+        var cap = g.Node("Constant", [], OnnxGraphBuilder.FloatAttr("value_float", 30f));
+        var capped = g.Node("Tanh", [g.Node("Div", [product, cap])]);
+        var logits = g.NamedNode("logits", "Mul", [capped, g.Node("Constant", [], OnnxGraphBuilder.FloatAttr("value_float", 30f))]);
+        g.Output(logits, OnnxDataType.Float, "batch", "seq", 4L);
+        var result = LogitsSlicer.Rewrite(Build(g), "logits");
+        Assert.True(result.Applied, result.Reason);
+        using var session = new InferenceSession(result.Model!);
+        var (shape, _) = RunHead(session, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], -1);
+        Assert.Equal([2L, 1, 4], shape);
+    }
+
+    [Fact]
+    public void AddingAnotherPositionDependentTensorLeavesTheGraphAlone()
+    {
+        // hidden + (a second graph input): that operand has a sequence axis the slice would not cut.
+        var g = Head(out _, out var product);
+        var other = g.Input("other", OnnxDataType.Float, "batch", "seq", 4L);
+        var logits = g.NamedNode("logits", "Add", [product, other]);
+        g.Output(logits, OnnxDataType.Float, "batch", "seq", 4L);
+        var result = LogitsSlicer.Rewrite(Build(g), "logits");
+        Assert.False(result.Applied);
+        Assert.Contains("Add", result.Reason);
+    }
+
+    [Fact]
     public void TiedEmbeddingsReadThroughATransposeAreAHead()
     {
         var g = new OnnxGraphBuilder();
