@@ -46,7 +46,7 @@ public static class LogitsSlicer
     private static readonly HashSet<string> Unary = new(StringComparer.Ordinal) { "Cast", "Identity", "Tanh", "Relu", "Sigmoid" };
     private static readonly HashSet<string> Binary = new(StringComparer.Ordinal) { "Add", "Sub", "Mul", "Div" };
 
-    private sealed record Node(int Index, ProtoField Field, string Name, string OpType, string Domain, List<string> Inputs, List<string> Outputs);
+    private sealed record Node(ProtoField Field, string Name, string OpType, string Domain, List<string> Inputs, List<string> Outputs);
 
     /// <summary>Rewrites the ModelProto in <paramref name="model"/> whose output <paramref name="logits"/> holds the logits.</summary>
     public static LogitsSliceResult Rewrite(byte[] model, string logits)
@@ -71,7 +71,7 @@ public static class LogitsSlicer
             switch (f.Number)
             {
                 case GraphNode when f.IsLengthDelimited:
-                    var node = ReadNode(nodes.Count, f, ProtoWire.Payload(graph, f));
+                    var node = ReadNode(f, ProtoWire.Payload(graph, f));
                     nodes.Add(node);
                     names.UnionWith(node.Outputs);
                     break;
@@ -103,6 +103,7 @@ public static class LogitsSlicer
         if (logitsRank != 3) return Leave(logitsRank is null ? $"the graph does not declare the rank of '{logits}'" : $"'{logits}' is declared with rank {logitsRank}, not [batch, sequence, vocab]");
         foreach (var n in new[] { StartInput, SlicedName, EndsName, AxesName })
             if (names.Contains(n)) return Leave($"the graph already has a value named '{n}'");
+        if (nodes.Any(n => n.Name == NodeName)) return Leave($"the graph already has a node named '{NodeName}'");
 
         var producer = new Dictionary<string, Node>(StringComparer.Ordinal);
         var consumers = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -129,7 +130,7 @@ public static class LogitsSlicer
                 break;
             }
             string? next = null;
-            if (node.Domain.Length == 0 && Unary.Contains(node.OpType) && node.Inputs.Count >= 1)
+            if (node.Domain.Length == 0 && Unary.Contains(node.OpType) && node.Inputs.Count == 1)
             {
                 next = node.Inputs[0];
             }
@@ -139,7 +140,7 @@ public static class LogitsSlicer
                 // A constant of rank 0 or 1 broadcasts along the vocabulary axis only; anything wider might not.
                 if (variable.Count == 1 && node.Inputs.All(i => !constants.TryGetValue(i, out var r) || r is 0 or 1)) next = variable[0];
             }
-            if (next is null) return Leave($"'{current}' comes from {node.OpType} node '{node.Name}', which the head is not found through");
+            if (next is null) return Leave($"'{current}' comes from {node.OpType} node '{node.Name}', which is not a per-element operation the rewrite can look through");
             current = next;
         }
 
@@ -224,7 +225,7 @@ public static class LogitsSlicer
         return version;
     }
 
-    private static Node ReadNode(int index, ProtoField field, ReadOnlySpan<byte> payload)
+    private static Node ReadNode(ProtoField field, ReadOnlySpan<byte> payload)
     {
         var inputs = new List<string>();
         var outputs = new List<string>();
@@ -242,7 +243,7 @@ public static class LogitsSlicer
             }
         }
         if (domain == "ai.onnx") domain = "";
-        return new Node(index, field, name, op, domain, inputs, outputs);
+        return new Node(field, name, op, domain, inputs, outputs);
     }
 
     // The rank of a Constant node's value: its tensor's dims, 0 for value_float/value_int, 1 for value_floats/value_ints;
