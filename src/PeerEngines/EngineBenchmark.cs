@@ -157,6 +157,9 @@ public static class EngineBenchmark
             $"{prompts.Count} prompts of {options.PromptTokens} tokens, {options.MaxNewTokens} new tokens each, greedy; batch 1 and {options.BatchSize}; {options.Threads} intra-op threads for every engine; median of {options.Repeats} timed passes after {options.Warmups} warm-up passes."));
 
         using var session = OnnxDecoderSession.Open(options.ModelDir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = options.Threads, Log = log });
+        log(session.SlicesLogits
+            ? "bioeval: prefill computes logits at each prompt's last position only (LogitsSlicer); ONNX Runtime GenAI runs the graph as exported."
+            : $"bioeval: prefill computes logits at every position ({session.LogitsSliceNote ?? "slicing off"}).");
         var generator = new Generator(session);
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens };
         var engines = new List<Contestant> { new("bioeval", batch => [.. generator.Generate(batch, generation).Select(r => r.TokenIds)], null, batched: true) };
