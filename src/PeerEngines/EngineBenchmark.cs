@@ -17,6 +17,8 @@ namespace BioEval.PeerEngines;
 /// <param name="BatchSize">The large batch size.</param>
 /// <param name="Warmups">Untimed passes first, per engine and batch size: enough for .NET's tiered JIT to reach its
 /// optimised code and for every engine's allocator to reach its steady state, so no engine is timed while warming.</param>
+/// <param name="SliceLogits">Let BioEval's prefill compute last-position logits only (its default); false measures it
+/// on the graph as exported, the way the ONNX peers run it.</param>
 public sealed record EngineBenchmarkOptions(
     string ModelDir,
     int PromptCount = 8,
@@ -25,7 +27,8 @@ public sealed record EngineBenchmarkOptions(
     int Threads = 2,
     int Repeats = 7,
     int BatchSize = 8,
-    int Warmups = 5)
+    int Warmups = 5,
+    bool SliceLogits = true)
 {
     /// <summary>The quick profile of <c>bioeval bench engine --quick</c>: 64 new tokens, 21 timed passes (a few seconds).</summary>
     public static EngineBenchmarkOptions Quick(string modelDir, int threads) => new(modelDir, Threads: threads, Repeats: 21);
@@ -156,10 +159,10 @@ public static class EngineBenchmark
         log(string.Create(CultureInfo.InvariantCulture,
             $"{prompts.Count} prompts of {options.PromptTokens} tokens, {options.MaxNewTokens} new tokens each, greedy; batch 1 and {options.BatchSize}; {options.Threads} intra-op threads for every engine; median of {options.Repeats} timed passes after {options.Warmups} warm-up passes."));
 
-        using var session = OnnxDecoderSession.Open(options.ModelDir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = options.Threads, Log = log });
+        using var session = OnnxDecoderSession.Open(options.ModelDir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = options.Threads, SliceLogits = options.SliceLogits, Log = log });
         log(session.SlicesLogits
             ? "bioeval: prefill computes logits at each prompt's last position only (LogitsSlicer); ONNX Runtime GenAI runs the graph as exported."
-            : $"bioeval: prefill computes logits at every position ({session.LogitsSliceNote ?? "slicing off"}).");
+            : $"bioeval: prefill computes logits at every position ({session.LogitsSliceNote ?? "--full-logits"}).");
         var generator = new Generator(session);
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens };
         var engines = new List<Contestant> { new("bioeval", batch => [.. generator.Generate(batch, generation).Select(r => r.TokenIds)], null, batched: true) };

@@ -43,6 +43,17 @@ public sealed class EngineBenchmarkTests : IDisposable
         Assert.All(result.Agreements, a => Assert.True(a.AllEqual, a.Engine));
     }
 
+    [Theory]
+    [InlineData(true, "last position only")]
+    [InlineData(false, "every position")]
+    public void TheLogSaysWhetherBioEvalSlicedTheLogitsAndTokensAgreeEitherWay(bool slice, string said)
+    {
+        var lines = new List<string>();
+        var result = EngineBenchmark.Run(Small with { SliceLogits = slice }, lines.Add, [.. PeerEngineCatalog.All.Where(p => p.Name == "ortgenai")]);
+        Assert.Contains(lines, l => l.StartsWith("bioeval: prefill computes logits", StringComparison.Ordinal) && l.Contains(said, StringComparison.Ordinal));
+        Assert.True(Assert.Single(result.Agreements).AllEqual);
+    }
+
     [Fact]
     public void LlamaCppIsMeasuredAtBatchOneOnlyWithItsRatio()
     {

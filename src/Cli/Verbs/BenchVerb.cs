@@ -21,9 +21,10 @@ internal static class BenchVerb
         // The tiny model's ~100 kernels per step are too small to split: on it every engine is fastest on one thread
         // (measured on 2 cores), so that is its default; a real model defaults to all cores.
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads for every engine (default: 1 for the tiny model, all cores for --model)." };
+        var fullLogits = new Option<bool>("--full-logits") { Description = "Run BioEval's engine on the graph as exported, computing logits at every prompt position (by default its prefill computes the last position only)." };
         var engine = new Command("engine", "Generated tokens per second of BioEval's engine and of ONNX Runtime GenAI (and other peers) at batch 1 and 8, same prompts, greedy.")
         {
-            quick, model, threads,
+            quick, model, threads, fullLogits,
         };
         engine.SetAction(parseResult =>
         {
@@ -43,7 +44,8 @@ internal static class BenchVerb
                 Console.Error.WriteLine($"bioeval bench engine: '{dir}' has no genai_config.json; every engine must be able to run the folder.");
                 return 2;
             }
-            var options = parseResult.GetValue(quick) ? EngineBenchmarkOptions.Quick(dir, threadCount) : EngineBenchmarkOptions.Full(dir, threadCount);
+            var options = (parseResult.GetValue(quick) ? EngineBenchmarkOptions.Quick(dir, threadCount) : EngineBenchmarkOptions.Full(dir, threadCount))
+                with { SliceLogits = !parseResult.GetValue(fullLogits) };
             Console.Out.WriteLine($"model: {Path.GetFullPath(dir)}");
             var result = EngineBenchmark.Run(options, Console.Out.WriteLine);
             foreach (var a in result.Agreements)
