@@ -108,6 +108,7 @@ public sealed class OnnxDecoderSession : IDisposable
 
     /// <summary>Why the graph computes logits at every position, where slicing was asked for and could not apply; else null.</summary>
     public string? LogitsSliceNote { get; }
+
     public int NumLayers => Layout.NumLayers;
     public int NumKeyValueHeads { get; }
     public int HeadDim { get; }
@@ -149,10 +150,10 @@ public sealed class OnnxDecoderSession : IDisposable
             try
             {
                 cudaOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                var session = NewSession(modelPath, slice, cudaOptions);
+                var (session, cudaSlice) = NewSession(modelPath, slice, cudaOptions, log);
                 if (Interlocked.Exchange(ref _loggedCuda, 1) == 0) log($"ONNX Runtime: using the CUDA execution provider (device {options.CudaDeviceId}).");
                 var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, options.CudaDeviceId, OrtMemType.Default);
-                return Create(modelDir, modelPath, session, "CUDA", memory, genAi, slice);
+                return Create(modelDir, modelPath, session, "CUDA", memory, genAi, cudaSlice);
             }
             catch (OnnxRuntimeException e) { failure = e.Message; }
             catch (EntryPointNotFoundException e) { failure = e.Message; }
@@ -165,15 +166,27 @@ public sealed class OnnxDecoderSession : IDisposable
         }
 
         using var cpuOptions = BaseOptions(options, cpu: true);
-        return Create(modelDir, modelPath, NewSession(modelPath, slice, cpuOptions), "CPU", OrtMemoryInfo.DefaultInstance, genAi, slice);
+        var (cpuSession, cpuSlice) = NewSession(modelPath, slice, cpuOptions, log);
+        return Create(modelDir, modelPath, cpuSession, "CPU", OrtMemoryInfo.DefaultInstance, genAi, cpuSlice);
     }
 
-    // The rewritten graph is loaded from memory; its external data files are still found beside the original.
-    private static InferenceSession NewSession(string modelPath, LogitsSliceResult slice, SessionOptions options)
+    // The rewritten graph is loaded from memory; its external data files are still found beside the original. Should
+    // ONNX Runtime refuse the rewritten graph, the model runs as exported rather than not at all.
+    internal static (InferenceSession Session, LogitsSliceResult Slice) NewSession(string modelPath, LogitsSliceResult slice, SessionOptions options, Action<string> log)
     {
-        if (slice.Model is null) return new InferenceSession(modelPath, options);
+        if (slice.Model is null) return (new InferenceSession(modelPath, options), slice);
+        // The folder is the model's own, so the entry changes nothing if the original file is loaded after all.
         options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
-        return new InferenceSession(slice.Model, options);
+        try
+        {
+            return (new InferenceSession(slice.Model, options), slice);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            var unsliced = new LogitsSliceResult(null, $"ONNX Runtime refused the rewritten graph: {FirstLine(e.Message)}");
+            log($"ONNX Runtime: {modelPath} computes logits at every prompt position ({unsliced.Reason}).");
+            return (new InferenceSession(modelPath, options), unsliced);
+        }
     }
 
     private static LogitsSliceResult SliceLogits(string modelPath, JsonElement? genAi)

@@ -120,6 +120,21 @@ public sealed class LogitsSlicerTests(TinyModelFixture model) : IClassFixture<Ti
         }
     }
 
+    [Fact]
+    public void ARewrittenGraphThatOnnxRuntimeRefusesFallsBackToTheFileAsExported()
+    {
+        var said = new List<string>();
+        using var options = new SessionOptions();
+        var (session, slice) = OnnxDecoderSession.NewSession(Path.Combine(model.Dir, "model.onnx"), new LogitsSliceResult([0x0A, 0x02, 0x08, 0x01], null), options, said.Add);
+        using (session)
+        {
+            Assert.False(slice.Applied);
+            Assert.Contains("refused the rewritten graph", slice.Reason);
+            Assert.DoesNotContain(LogitsSlicer.StartInput, session.InputMetadata.Keys);
+            Assert.Contains(said, l => l.Contains("every prompt position", StringComparison.Ordinal));
+        }
+    }
+
     // Small graphs: hidden [batch, seq, 3] -> head -> ... -> logits [batch, seq, 4].
 
     private static readonly float[] Weight = [1, 0, 2, -1, 0, 1, 1, 3, 2, 2, 0, 1];
