@@ -1,3 +1,5 @@
+using Google.Protobuf;
+
 namespace BioEval.Models.Onnx;
 
 /// <summary>What <see cref="LogitsSlicer.Rewrite"/> did: the rewritten model, or why the model was left as it is.</summary>
@@ -37,10 +39,9 @@ public static class LogitsSlicer
     private const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12, GraphValueInfo = 13, GraphSparseInitializer = 15;
     private const int NodeInput = 1, NodeOutput = 2, NodeName_ = 3, NodeOpType = 4, NodeAttribute = 5, NodeDomain = 7;
     private const int AttributeName = 1, AttributeTensor = 5;
-    private const int TensorDims = 1, TensorDataType = 2, TensorName = 8, TensorRawData = 9;
+    private const int TensorDims = 1, TensorName = 8;
     private const int SparseValues = 1;
-    private const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorTypeElem = 1, TensorTypeShape = 2, ShapeDim = 1;
-    private const int Int64Type = 7;
+    private const int ValueInfoName = 1, ValueInfoType = 2, TypeTensor = 1, TensorTypeShape = 2, ShapeDim = 1;
 
     // Per-element operations the head's output may pass through on its way to the logits output.
     private static readonly HashSet<string> Unary = new(StringComparer.Ordinal) { "Cast", "Identity", "Tanh", "Relu", "Sigmoid" };
@@ -144,30 +145,27 @@ public static class LogitsSlicer
             current = next;
         }
 
-        var slice = ProtoWire.Message(s =>
+        var slice = OnnxGraphBuilder.Message(o =>
         {
-            ProtoWire.WriteString(s, NodeInput, head.Inputs[0]);
-            ProtoWire.WriteString(s, NodeInput, StartInput);
-            ProtoWire.WriteString(s, NodeInput, EndsName);
-            ProtoWire.WriteString(s, NodeInput, AxesName);
-            ProtoWire.WriteString(s, NodeOutput, SlicedName);
-            ProtoWire.WriteString(s, NodeName_, NodeName);
-            ProtoWire.WriteString(s, NodeOpType, "Slice");
+            foreach (var input in new[] { head.Inputs[0], StartInput, EndsName, AxesName }) OnnxGraphBuilder.WriteString(o, NodeInput, input);
+            OnnxGraphBuilder.WriteString(o, NodeOutput, SlicedName);
+            OnnxGraphBuilder.WriteString(o, NodeName_, NodeName);
+            OnnxGraphBuilder.WriteString(o, NodeOpType, "Slice");
         });
         var newHead = RewriteFirstInput(ProtoWire.Payload(graph, head.Field), SlicedName);
-        var tail = ProtoWire.Message(s =>
+        var tail = OnnxGraphBuilder.Message(o =>
         {
-            ProtoWire.WriteBytes(s, GraphInitializer, Int64Tensor(EndsName, long.MaxValue));
-            ProtoWire.WriteBytes(s, GraphInitializer, Int64Tensor(AxesName, 1));
-            ProtoWire.WriteBytes(s, GraphInput, Int64VectorInfo(StartInput, 1));
+            OnnxGraphBuilder.WriteMessage(o, GraphInitializer, OnnxGraphBuilder.Tensor(EndsName, OnnxDataType.Int64, [1], BitConverter.GetBytes(long.MaxValue)));
+            OnnxGraphBuilder.WriteMessage(o, GraphInitializer, OnnxGraphBuilder.Tensor(AxesName, OnnxDataType.Int64, [1], BitConverter.GetBytes(1L)));
+            OnnxGraphBuilder.WriteMessage(o, GraphInput, OnnxGraphBuilder.ValueInfo(StartInput, OnnxDataType.Int64, [1L]));
         });
 
         // The Slice goes right before the head, which keeps the node list in topological order.
         ReadOnlyMemory<byte>[] pieces =
         [
             graphBytes[..head.Field.Start],
-            ProtoWire.Message(s => ProtoWire.WriteBytes(s, GraphNode, slice)),
-            ProtoWire.Message(s => ProtoWire.WriteBytes(s, GraphNode, newHead)),
+            OnnxGraphBuilder.Message(o => OnnxGraphBuilder.WriteMessage(o, GraphNode, slice)),
+            OnnxGraphBuilder.Message(o => OnnxGraphBuilder.WriteMessage(o, GraphNode, newHead)),
             graphBytes[head.Field.End..],
             tail,
         ];
@@ -175,10 +173,10 @@ public static class LogitsSlicer
 
         var before = model.AsMemory(0, graphField.Start);
         var after = model.AsMemory(graphField.End);
-        var header = ProtoWire.Message(s =>
+        var header = OnnxGraphBuilder.Message(o =>
         {
-            ProtoWire.WriteTag(s, ModelGraph, ProtoField.LengthDelimitedType);
-            ProtoWire.WriteVarint(s, (ulong)graphLength);
+            o.WriteTag(ModelGraph, WireFormat.WireType.LengthDelimited);
+            o.WriteLength(checked((int)graphLength));
         });
         var total = before.Length + header.Length + graphLength + after.Length;
         if (total >= int.MaxValue) return Leave("the rewritten model would exceed 2 GiB");
@@ -315,30 +313,13 @@ public static class LogitsSlicer
     {
         var fields = ProtoWire.Fields(node);
         var first = fields.First(f => f.Number == NodeInput);
+        var renamed = OnnxGraphBuilder.Message(o => OnnxGraphBuilder.WriteString(o, NodeInput, input));
         using var stream = new MemoryStream();
         foreach (var f in fields)
         {
-            if (f == first) ProtoWire.WriteString(stream, NodeInput, input);
+            if (f == first) stream.Write(renamed);
             else stream.Write(node[f.Start..f.End]);
         }
         return stream.ToArray();
     }
-
-    private static byte[] Int64Tensor(string name, long value) => ProtoWire.Message(s =>
-    {
-        ProtoWire.WriteInt64(s, TensorDims, 1);
-        ProtoWire.WriteInt64(s, TensorDataType, Int64Type);
-        ProtoWire.WriteString(s, TensorName, name);
-        ProtoWire.WriteBytes(s, TensorRawData, BitConverter.GetBytes(value));
-    });
-
-    private static byte[] Int64VectorInfo(string name, long length) => ProtoWire.Message(s =>
-    {
-        var dim = ProtoWire.Message(d => ProtoWire.WriteInt64(d, 1, length));
-        var shape = ProtoWire.Message(d => ProtoWire.WriteBytes(d, ShapeDim, dim));
-        var tensor = ProtoWire.Message(d => { ProtoWire.WriteInt64(d, TensorTypeElem, Int64Type); ProtoWire.WriteBytes(d, TensorTypeShape, shape); });
-        var type = ProtoWire.Message(d => ProtoWire.WriteBytes(d, TypeTensor, tensor));
-        ProtoWire.WriteString(s, ValueInfoName, name);
-        ProtoWire.WriteBytes(s, ValueInfoType, type);
-    });
 }

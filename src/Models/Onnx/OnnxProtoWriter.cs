@@ -159,7 +159,7 @@ public sealed class OnnxGraphBuilder
     private string Declare(string name) => _names.Add(name) ? name : throw new InvalidOperationException($"ONNX graph: value '{name}' is defined twice.");
 
     // TensorProto: dims=1, data_type=2, name=8, raw_data=9.
-    private static byte[] Tensor(string name, OnnxDataType type, long[] dims, ReadOnlySpan<byte> raw)
+    internal static byte[] Tensor(string name, OnnxDataType type, long[] dims, ReadOnlySpan<byte> raw)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw_data is little-endian; this writer assumes a little-endian machine.");
         var bytes = ByteString.CopyFrom(raw);
@@ -196,7 +196,7 @@ public sealed class OnnxGraphBuilder
 
     // ValueInfoProto{name=1, type=2}; TypeProto{tensor_type=1}; Tensor{elem_type=1, shape=2};
     // TensorShapeProto{dim=1}; Dimension{dim_value=1, dim_param=2}.
-    private static byte[] ValueInfo(string name, OnnxDataType type, object[] dims)
+    internal static byte[] ValueInfo(string name, OnnxDataType type, object[] dims)
     {
         var shape = Message(o =>
         {
@@ -217,7 +217,7 @@ public sealed class OnnxGraphBuilder
         return Message(o => { WriteString(o, 1, name); WriteMessage(o, 2, typeProto); });
     }
 
-    private static byte[] Message(Action<CodedOutputStream> write)
+    internal static byte[] Message(Action<CodedOutputStream> write)
     {
         using var stream = new MemoryStream();
         var output = new CodedOutputStream(stream);
@@ -226,19 +226,19 @@ public sealed class OnnxGraphBuilder
         return stream.ToArray();
     }
 
-    private static void WriteMessage(CodedOutputStream o, int field, byte[] message)
+    internal static void WriteMessage(CodedOutputStream o, int field, byte[] message)
     {
         o.WriteTag(field, WireFormat.WireType.LengthDelimited);
         o.WriteBytes(UnsafeByteOperations.UnsafeWrap(message));
     }
 
-    private static void WriteString(CodedOutputStream o, int field, string value)
+    internal static void WriteString(CodedOutputStream o, int field, string value)
     {
         o.WriteTag(field, WireFormat.WireType.LengthDelimited);
         o.WriteString(value);
     }
 
-    private static void WriteInt(CodedOutputStream o, int field, long value)
+    internal static void WriteInt(CodedOutputStream o, int field, long value)
     {
         o.WriteTag(field, WireFormat.WireType.Varint);
         o.WriteInt64(value);

@@ -18,9 +18,9 @@ internal readonly record struct ProtoField(int Number, int WireType, int Start, 
 }
 
 /// <summary>
-/// The protobuf wire format at the level a graph rewrite needs: walking a message's fields without decoding the
-/// ones it copies, and writing tags, varints and length-delimited fields. Google.Protobuf's streams copy every
-/// length-delimited payload they read; a model's weights would be copied twice over that way.
+/// Reading the protobuf wire format at the level a graph rewrite needs: a message's fields with their byte ranges,
+/// so the rewrite can copy what it does not change verbatim without decoding it (weights included). Writing goes
+/// through Google.Protobuf's <c>CodedOutputStream</c> (the helpers of <see cref="OnnxGraphBuilder"/>).
 /// </summary>
 internal static class ProtoWire
 {
@@ -71,18 +71,6 @@ internal static class ProtoWire
 
     public static string String(ReadOnlySpan<byte> message, ProtoField field) => System.Text.Encoding.UTF8.GetString(Payload(message, field));
 
-    /// <summary>The values of a repeated int64 field, packed or not.</summary>
-    public static IEnumerable<long> Int64s(byte[] message, ProtoField field)
-    {
-        if (field.WireType == ProtoField.VarintType)
-        {
-            yield return (long)field.Varint;
-            yield break;
-        }
-        var pos = field.PayloadStart;
-        while (pos < field.End) yield return (long)ReadVarint(message, ref pos);
-    }
-
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos)
     {
         ulong value = 0;
@@ -94,40 +82,5 @@ internal static class ProtoWire
             if ((b & 0x80) == 0) return value;
         }
         throw new InvalidDataException("protobuf: a varint is longer than 10 bytes.");
-    }
-
-    public static void WriteVarint(Stream output, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            output.WriteByte((byte)(value | 0x80));
-            value >>= 7;
-        }
-        output.WriteByte((byte)value);
-    }
-
-    public static void WriteTag(Stream output, int number, int wireType) => WriteVarint(output, ((ulong)number << 3) | (uint)wireType);
-
-    public static void WriteInt64(Stream output, int number, long value)
-    {
-        WriteTag(output, number, ProtoField.VarintType);
-        WriteVarint(output, (ulong)value);
-    }
-
-    public static void WriteBytes(Stream output, int number, ReadOnlySpan<byte> payload)
-    {
-        WriteTag(output, number, ProtoField.LengthDelimitedType);
-        WriteVarint(output, (ulong)payload.Length);
-        output.Write(payload);
-    }
-
-    public static void WriteString(Stream output, int number, string value) => WriteBytes(output, number, System.Text.Encoding.UTF8.GetBytes(value));
-
-    /// <summary>A message built by <paramref name="write"/>.</summary>
-    public static byte[] Message(Action<Stream> write)
-    {
-        using var stream = new MemoryStream();
-        write(stream);
-        return stream.ToArray();
     }
 }
