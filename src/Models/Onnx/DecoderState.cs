@@ -4,11 +4,13 @@ namespace BioEval.Models.Onnx;
 
 /// <summary>
 /// The key/value cache and last logits of one batch being decoded. It owns native memory, so dispose it;
-/// host staging buffers for the small integer inputs are reused across steps.
+/// host staging buffers and tensors for the small integer inputs are reused across steps.
 /// </summary>
 public sealed class DecoderState : IDisposable
 {
     private readonly long[][] _staging = [[], [], []];
+    private readonly OrtValue?[] _staged = new OrtValue?[3];
+    private readonly (int Rows, int Columns)[] _stagedShape = new (int, int)[3];
     private OrtValue[] _inputs = [];
 
     internal DecoderState(int batchSize, OrtValue[] past, OrtIoBinding binding, int pastLength = 0)
@@ -35,11 +37,25 @@ public sealed class DecoderState : IDisposable
     internal OrtValue? Logits { get; private set; }
     internal bool IsDisposed { get; private set; }
 
-    internal Memory<long> Stage(int slot, ReadOnlySpan<long> values)
+    // A [rows, columns] tensor over the slot's staging buffer, now holding values. While the shape stays the same (ids and
+    // positions through every decode step) the same native tensor serves again: creating and releasing one costs
+    // about 0.4 us, some 2% of a batch-1 step of the tiny model.
+    internal OrtValue Stage(int slot, ReadOnlySpan<long> values, int rows, int columns)
     {
-        if (_staging[slot].Length < values.Length) _staging[slot] = new long[Math.Max(values.Length, _staging[slot].Length * 2)];
+        if (_staging[slot].Length < values.Length)
+        {
+            _staging[slot] = new long[Math.Max(values.Length, _staging[slot].Length * 2)];
+            _staged[slot]?.Dispose();
+            _staged[slot] = null;
+        }
         values.CopyTo(_staging[slot]);
-        return _staging[slot].AsMemory(0, values.Length);
+        if (_staged[slot] is null || _stagedShape[slot] != (rows, columns))
+        {
+            _staged[slot]?.Dispose();
+            _staged[slot] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _staging[slot].AsMemory(0, values.Length), [rows, columns]);
+            _stagedShape[slot] = (rows, columns);
+        }
+        return _staged[slot]!;
     }
 
     // The input array of a plain run, reused across steps.
@@ -70,6 +86,7 @@ public sealed class DecoderState : IDisposable
         IsDisposed = true;
         Logits?.Dispose();
         foreach (var p in Past) p.Dispose();
+        foreach (var v in _staged) v?.Dispose();
         Binding.Dispose();
     }
 }

@@ -289,12 +289,9 @@ public sealed class OnnxDecoderSession : IDisposable
         if (Layout.PositionIds is not null && positionIds.Length != b * seqLen)
             throw new ArgumentException($"position_ids has {positionIds.Length} values; expected batch {b} x sequence {seqLen}.", nameof(positionIds));
 
-        var ids = state.Stage(0, inputIds);
-        var mask = state.Stage(1, attentionMask);
-        var pos = state.Stage(2, positionIds);
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids, [b, seqLen]);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask, [b, total]);
-        using var posValue = Layout.PositionIds is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pos, [b, seqLen]);
+        var idsValue = state.Stage(0, inputIds, b, seqLen);
+        var maskValue = state.Stage(1, attentionMask, b, total);
+        var posValue = Layout.PositionIds is null ? null : state.Stage(2, positionIds, b, seqLen);
         var keepLast = SlicesLogits && lastLogitsOnly && seqLen > 1;
         var logitsPositions = keepLast ? 1 : seqLen;
 
