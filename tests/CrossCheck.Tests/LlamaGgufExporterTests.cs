@@ -137,4 +137,27 @@ public sealed class LlamaGgufExporterTests(TinyGgufFixture model) : IClassFixtur
         var e = Assert.Throws<NotSupportedException>(() => LlamaGgufExporter.Export(dir, Path.Combine(dir, "x.gguf")));
         Assert.Contains("no float32 initializer 'model.embed_tokens.weight'", e.Message);
     }
+
+    [Fact]
+    public void WeightsInAnExternalDataFileAreRefusedNamingTheFirstOne()
+    {
+        var dir = Path.Combine(model.Root, "external");
+        TinyModelBuilder.Write(dir, 1, externalData: true);
+        var e = Assert.Throws<NotSupportedException>(() => LlamaGgufExporter.Export(dir, Path.Combine(dir, "x.gguf")));
+        Assert.Contains("stored in an external data file", e.Message);
+        Assert.False(File.Exists(Path.Combine(dir, "x.gguf")));
+    }
+
+    [Fact]
+    public void AModelFileThatIsNotProtobufIsRefusedWithItsPath()
+    {
+        var dir = Path.Combine(model.Root, "garbage");
+        Directory.CreateDirectory(dir);
+        foreach (var f in Directory.GetFiles(model.ModelDir(1)))
+            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), [0x0A, 0x7F, 0x01, 0x02]);
+        var e = Assert.Throws<InvalidDataException>(() => LlamaGgufExporter.Export(dir, Path.Combine(dir, "x.gguf")));
+        Assert.Contains("not a valid ONNX protobuf", e.Message);
+        Assert.Contains("model.onnx", e.Message);
+    }
 }

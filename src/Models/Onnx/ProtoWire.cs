@@ -67,6 +67,15 @@ internal static class ProtoWire
         return fields;
     }
 
+    /// <summary>The values of a packed repeated varint field's payload.</summary>
+    public static List<ulong> PackedVarints(ReadOnlySpan<byte> payload)
+    {
+        var values = new List<ulong>();
+        var pos = 0;
+        while (pos < payload.Length) values.Add(ReadVarint(payload, ref pos));
+        return values;
+    }
+
     public static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> message, ProtoField field) => message[field.PayloadStart..field.End];
 
     public static string String(ReadOnlySpan<byte> message, ProtoField field) => System.Text.Encoding.UTF8.GetString(Payload(message, field));
