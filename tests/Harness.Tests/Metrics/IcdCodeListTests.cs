@@ -55,7 +55,7 @@ public sealed class IcdCodeListTests
     [Fact]
     public void SampleFixtureLoadsInCmsCodesFormat()
     {
-        var list = IcdCodeList.Load(Path.Combine(RepoRoot(), "fixtures", "icd10", "icd10cm-sample.txt"));
+        var list = IcdCodeList.Load(Path.Combine(BioEval.TestSupport.Repository.Root, "fixtures", "icd10", "icd10cm-sample.txt"));
         Assert.True(list.Count >= 30);
         Assert.True(list.Contains("I10"));
         Assert.True(list.Contains("S72.001A"));
@@ -70,11 +70,4 @@ public sealed class IcdCodeListTests
     }
 
     private static IcdCodeList Parse(string text) => IcdCodeList.Parse(new StringReader(text), "codes.txt");
-
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BioEval.sln"))) return dir.FullName;
-        throw new InvalidOperationException("BioEval.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -4,7 +4,7 @@ namespace BioEval.Harness.Tests.Tasks;
 internal static class DatasetFixtures
 {
     /// <summary>The folder holding BioEval.sln.</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => BioEval.TestSupport.Repository.Root;
 
     /// <summary>The fixture file of a task, e.g. <c>Path("MedNLI", "mli_test_v1.jsonl")</c>.</summary>
     public static string Path(string task, string file) =>
@@ -31,12 +31,5 @@ internal static class DatasetFixtures
         var path = System.IO.Path.Combine(dir, fileName);
         File.WriteAllText(path, content);
         return path;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "BioEval.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No BioEval.sln above {AppContext.BaseDirectory}.");
     }
 }

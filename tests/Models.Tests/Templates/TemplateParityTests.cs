@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using BioEval.Models.Templates;
+using BioEval.TestSupport;
 
 namespace BioEval.Models.Tests.Templates;
 
@@ -10,18 +10,9 @@ namespace BioEval.Models.Tests.Templates;
 /// </summary>
 public sealed class TemplateParityTests
 {
-    static readonly string? RepoRoot = FindRepoRoot();
-
-    static string? FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BioEval.sln"))) return dir.FullName;
-        return null;
-    }
-
-    static string ConfigPath(string root, string name) => name == "llama3-package"
-        ? Path.Combine(root, ".cache", "reference", "node_modules", "@lenml", "tokenizer-llama3", "models", "tokenizer_config.json")
-        : Path.Combine(root, "tests", "Models.Tests", "Templates", "Fixtures", $"{name}.tokenizer_config.json");
+    static string ConfigPath(string name) => name == "llama3-package"
+        ? Path.Combine(Repository.ReferenceModules, "@lenml", "tokenizer-llama3", "models", "tokenizer_config.json")
+        : Path.Combine(Repository.Root, "tests", "Models.Tests", "Templates", "Fixtures", $"{name}.tokenizer_config.json");
 
     [Theory]
     [InlineData("llama3-package")]
@@ -30,17 +21,17 @@ public sealed class TemplateParityTests
     [InlineData("rich-style")]
     public void RenderingMatchesHuggingFaceJinja(string templateName)
     {
-        if (RepoRoot is null) Assert.Skip("repository root (BioEval.sln) not found above the test binaries");
-        var jinja = Path.Combine(RepoRoot, ".cache", "reference", "node_modules", "@huggingface", "jinja");
+        var jinja = Path.Combine(Repository.ReferenceModules, "@huggingface", "jinja");
         if (!Directory.Exists(jinja)) Assert.Skip("@huggingface/jinja is not installed: run tools/reference/fetch.sh");
-        var config = ConfigPath(RepoRoot, templateName);
+        var config = ConfigPath(templateName);
         if (!File.Exists(config)) Assert.Skip($"{config} is absent: run tools/reference/fetch.sh");
-        var conversationsPath = Path.Combine(RepoRoot, "tests", "Models.Tests", "Templates", "Fixtures", "conversations.json");
+        var conversationsPath = Path.Combine(Repository.Root, "tests", "Models.Tests", "Templates", "Fixtures", "conversations.json");
 
-        var reference = RunNode(Path.Combine(RepoRoot, "tools", "reference", "render.mjs"), config, conversationsPath);
+        var reference = NodeScript.Run("render.mjs", [config, conversationsPath], "the chat-template parity tests")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var template = ChatTemplate.FromTokenizerConfig(config);
         var conversations = ChatConversationsFile.Load(conversationsPath);
-        Assert.Equal(conversations.Count, reference.Count);
+        Assert.Equal(conversations.Count, reference.Length);
 
         for (var i = 0; i < conversations.Count; i++)
         {
@@ -61,26 +52,6 @@ public sealed class TemplateParityTests
                 Assert.True(error is not null, $"{templateName} conversation {i}: reference failed ({expectedError}), we rendered: {text}");
                 if (error.RaisedByTemplate) Assert.Equal(expectedError, error.Message);
             }
-        }
-    }
-
-    static List<string> RunNode(string script, string config, string conversations)
-    {
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(config);
-        psi.ArgumentList.Add(conversations);
-        Process? process;
-        try { process = Process.Start(psi); }
-        catch (System.ComponentModel.Win32Exception) { process = null; }
-        if (process is null) { Assert.Skip("node is not on PATH; install Node.js to run the parity tests"); return []; }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(60_000)) { process.Kill(); Assert.Fail("node render.mjs timed out"); }
-            Assert.True(process.ExitCode == 0, $"node render.mjs failed: {stderr.Result}");
-            return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
         }
     }
 }
