@@ -36,8 +36,7 @@ public sealed record DecoderLayout(
 
         if (genAiDecoder is { } decoder)
         {
-            string Name(string section, string key, string fallback) =>
-                decoder.TryGetProperty(section, out var s) && s.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : fallback;
+            string Name(string section, string key, string fallback) => GenAiName(decoder, section, key, fallback);
             var genai = TryBuild(GenAiKind, inputs, outputs,
                 Name("inputs", "input_ids", OptimumNames.InputIds),
                 Name("inputs", "attention_mask", OptimumNames.AttentionMask),
@@ -55,6 +54,11 @@ public sealed record DecoderLayout(
             $"  inputs found: {string.Join(", ", inputs)}\n  outputs found: {string.Join(", ", outputs)}\n" +
             $"  expected: {string.Join("; or ", tried)}");
     }
+
+    /// <summary>A name genai_config.json's decoder section gives (e.g. "outputs"/"logits"), or <paramref name="fallback"/>.</summary>
+    internal static string GenAiName(JsonElement? genAiDecoder, string section, string key, string fallback) =>
+        genAiDecoder is { } d && d.TryGetProperty(section, out var s) && s.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()! : fallback;
 
     private static DecoderLayout? TryBuild(
         string kind, IReadOnlyCollection<string> inputs, IReadOnlyCollection<string> outputs,

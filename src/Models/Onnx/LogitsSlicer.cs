@@ -63,7 +63,7 @@ public static class LogitsSlicer
         var graph = graphBytes.Span;
         var fields = ProtoWire.Fields(graph);
         var nodes = new List<Node>();
-        var constants = new Dictionary<string, int>(StringComparer.Ordinal); // initializer name -> rank
+        var constants = new Dictionary<string, int>(StringComparer.Ordinal); // constant value (initializer or Constant node) -> rank, -1 unknown
         var names = new HashSet<string>(StringComparer.Ordinal);
         int? logitsRank = null;
         var isOutput = new HashSet<string>(StringComparer.Ordinal);

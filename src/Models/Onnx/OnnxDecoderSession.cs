@@ -63,7 +63,7 @@ public sealed class OnnxDecoderSession : IDisposable
         SlicesLogits = slice.Applied;
         LogitsSliceNote = slice.Reason;
         Layout = DecoderLayout.Detect(session.InputMetadata.Keys.Where(n => !(SlicesLogits && n == LogitsSlicer.StartInput)).ToList(), session.OutputMetadata.Keys.ToList(),
-            genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d) ? d : null, modelPath);
+            GenAiDecoder(genAi), modelPath);
 
         var past = session.InputMetadata[Layout.PastKeys[0]];
         CacheElementType = past.ElementDataType;
@@ -193,9 +193,7 @@ public sealed class OnnxDecoderSession : IDisposable
     {
         var length = new FileInfo(modelPath).Length;
         if (length >= int.MaxValue) return new LogitsSliceResult(null, "the ONNX file is 2 GiB or more");
-        var logits = genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d)
-            && d.TryGetProperty("outputs", out var o) && o.TryGetProperty("logits", out var l) && l.ValueKind == JsonValueKind.String
-            ? l.GetString()! : OptimumNames.Logits;
+        var logits = DecoderLayout.GenAiName(GenAiDecoder(genAi), "outputs", "logits", OptimumNames.Logits);
         try
         {
             return LogitsSlicer.Rewrite(File.ReadAllBytes(modelPath), logits);
@@ -413,10 +411,13 @@ public sealed class OnnxDecoderSession : IDisposable
         return so;
     }
 
+    // genai_config.json's model.decoder section, where the folder has one.
+    private static JsonElement? GenAiDecoder(JsonElement? genAi) =>
+        genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d) ? d : null;
+
     private static string FindModelFile(string dir, JsonElement? genAi)
     {
-        if (genAi is { } g && g.TryGetProperty("model", out var m) && m.TryGetProperty("decoder", out var d)
-            && d.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String)
+        if (GenAiDecoder(genAi) is { } d && d.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String)
         {
             var path = Path.Combine(dir, f.GetString()!);
             return File.Exists(path) ? path : throw new FileNotFoundException($"genai_config.json in '{dir}' names decoder file '{f.GetString()}', which does not exist.", path);
