@@ -124,15 +124,11 @@ public sealed class LlamaGgufExporterTests(TinyGgufFixture model) : IClassFixtur
     [Fact]
     public void AnOnnxGraphWithoutNamedWeightsIsRefusedNamingTheMissingInitializer()
     {
-        var dir = Path.Combine(model.Root, "renamed");
-        Directory.CreateDirectory(dir);
-        foreach (var f in Directory.GetFiles(model.ModelDir(1)))
-            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
         // Another model's graph: valid ONNX, but its initializers are not the Llama parameters.
         var builder = new BioEval.Models.Onnx.OnnxGraphBuilder();
         var x = builder.Input("x", BioEval.Models.Onnx.OnnxDataType.Float, 1L);
         builder.Output(builder.NamedNode("y", "Add", [x, builder.Initializer("onnx::Add_1", [1f], 1)]), BioEval.Models.Onnx.OnnxDataType.Float, 1L);
-        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), builder.Build("other", 8, 17, "test", "0"));
+        var dir = TinyFolderWithGraph("renamed", builder.Build("other", 8, 17, "test", "0"));
 
         var e = Assert.Throws<NotSupportedException>(() => LlamaGgufExporter.Export(dir, Path.Combine(dir, "x.gguf")));
         Assert.Contains("no float32 initializer 'model.embed_tokens.weight'", e.Message);
@@ -151,13 +147,20 @@ public sealed class LlamaGgufExporterTests(TinyGgufFixture model) : IClassFixtur
     [Fact]
     public void AModelFileThatIsNotProtobufIsRefusedWithItsPath()
     {
-        var dir = Path.Combine(model.Root, "garbage");
-        Directory.CreateDirectory(dir);
-        foreach (var f in Directory.GetFiles(model.ModelDir(1)))
-            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
-        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), [0x0A, 0x7F, 0x01, 0x02]);
+        var dir = TinyFolderWithGraph("garbage", [0x0A, 0x7F, 0x01, 0x02]);
         var e = Assert.Throws<InvalidDataException>(() => LlamaGgufExporter.Export(dir, Path.Combine(dir, "x.gguf")));
         Assert.Contains("not a valid ONNX protobuf", e.Message);
         Assert.Contains("model.onnx", e.Message);
+    }
+
+    // A copy of the tiny folder (seed 1) under model.Root/name whose model.onnx holds other bytes.
+    private string TinyFolderWithGraph(string name, byte[] onnx)
+    {
+        var dir = Path.Combine(model.Root, name);
+        Directory.CreateDirectory(dir);
+        foreach (var f in Directory.GetFiles(model.ModelDir(1)))
+            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), onnx);
+        return dir;
     }
 }
