@@ -2,6 +2,7 @@ using BioEval.Models.Onnx;
 using BioEval.Models.Tiny;
 using BioEval.Models.Tokenization;
 using BioEval.PeerEngines;
+using BioEval.TestSupport;
 using LLama;
 using LLama.Common;
 
@@ -17,7 +18,8 @@ public sealed class LlamaCppCrossCheckTests(TinyGgufFixture model, ITestOutputHe
     /// Largest |logit difference| allowed. Both engines compute in float32 with their own summation orders; the
     /// observed difference is below 1e-5 at every position of every prompt, so 1e-4 leaves a tenfold margin for other
     /// CPUs and kernels, while a convention error (rotary layout, head grouping) moves logits by whole units and
-    /// llama.cpp's float16 flash attention path by about 2e-3.
+    /// llama.cpp's float16 flash attention path by about 2e-3. The same tolerance decides which ranks and greedy steps
+    /// are compared (<see cref="LogitAgreement"/>): only those whose logits are more than it apart.
     /// </summary>
     private const float Tolerance = 1e-4f;
 
@@ -60,12 +62,6 @@ public sealed class LlamaCppCrossCheckTests(TinyGgufFixture model, ITestOutputHe
         return session.CopyAllLogits(state);
     }
 
-    private static int[] TopK(ReadOnlySpan<float> logits, int k)
-    {
-        var values = logits.ToArray();
-        return [.. Enumerable.Range(0, values.Length).OrderByDescending(i => values[i]).ThenBy(i => i).Take(k)];
-    }
-
     [Theory]
     [MemberData(nameof(Seeds))]
     public void LogitsAtEveryPromptPositionAgreeWithinToleranceAndRankTheSameTopFive(int seed)
@@ -81,18 +77,17 @@ public sealed class LlamaCppCrossCheckTests(TinyGgufFixture model, ITestOutputHe
             var actual = llama.PromptLogits(prompt);
             Assert.Equal(expected.Length, actual.Length);
 
-            var worst = 0f;
-            var worstAt = 0;
-            for (var i = 0; i < expected.Length; i++)
-            {
-                var diff = MathF.Abs(expected[i] - actual[i]);
-                if (diff > worst) (worst, worstAt) = (diff, i);
-            }
+            var (worst, worstAt) = LogitAgreement.MaxDifference(expected, actual);
             output.WriteLine($"seed {seed}, {prompt.Length} tokens: max |logit difference| {worst:G3}");
             Assert.True(worst <= Tolerance,
                 $"seed {seed}, prompt of {prompt.Length} tokens: |logit difference| {worst:G3} at position {worstAt / v}, token {worstAt % v} exceeds {Tolerance:G3}.");
+            // Ranks only where they are decided: candidates closer than the tolerance (5th and 6th of seed 2 are, on
+            // some CPUs) may come out in either order, depending on the SIMD kernels llama.cpp picks.
             for (var p = 0; p < prompt.Length; p++)
-                Assert.Equal(TopK(expected.AsSpan(p * v, v), 5), TopK(actual.AsSpan(p * v, v), 5));
+            {
+                var disagreement = LogitAgreement.RankDisagreement(expected.AsSpan(p * v, v), actual.AsSpan(p * v, v), 5, Tolerance);
+                Assert.True(disagreement is null, $"seed {seed}, prompt of {prompt.Length} tokens, position {p}: {disagreement}.");
+            }
 
             // The next-token entry point (only the last row computed) agrees with the last row of the full read-out.
             var next = llama.NextTokenLogits(prompt);
@@ -112,11 +107,18 @@ public sealed class LlamaCppCrossCheckTests(TinyGgufFixture model, ITestOutputHe
         var actual = llama.GenerateGreedy([.. prompts], NewTokens);
 
         Assert.Equal(prompts.Count, actual.Count);
+        var compared = 0;
         for (var r = 0; r < prompts.Count; r++)
         {
             Assert.Equal(NewTokens, actual[r].Count);
-            Assert.Equal(expected[r].TokenIds, actual[r]);
+            // Equal token for token up to the first step whose top-2 margin is within the tolerance (all 32 steps when
+            // there is none): past a near-tie the two engines may continue from different tokens on another CPU.
+            var decided = Math.Min(LogitAgreement.DecidedSteps(onnx, prompts[r], expected[r].TokenIds, Tolerance), NewTokens);
+            LogitAgreement.AssertGreedyAgrees(expected[r].TokenIds, actual[r], decided, $"seed {seed}, prompt {r}");
+            compared += decided;
         }
+        output.WriteLine($"seed {seed}: {compared} of {prompts.Count * NewTokens} greedy steps decided and compared");
+        Assert.True(compared * 2 >= prompts.Count * NewTokens, $"only {compared} of {prompts.Count * NewTokens} steps were decided; the check would prove little.");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using BioEval.Models.Onnx;
 using BioEval.Models.Tiny;
 using BioEval.PeerEngines;
+using BioEval.TestSupport;
 
 namespace BioEval.CrossCheck.Tests;
 
@@ -23,10 +24,26 @@ public sealed class OrtGenAiCrossCheckTests : IDisposable
         [505, 7, 300, 8, 301, 9, 302, 10],
     ];
 
-    private IReadOnlyList<IReadOnlyList<int>> BioEvalGreedy(IReadOnlyList<IReadOnlyList<int>> prompts, int maxNewTokens)
+    /// <summary>
+    /// Both engines run the same graph on the same ONNX Runtime, but GenAI builds its own inputs and cache buffers, so
+    /// kernels may see other shapes and sum in other orders; float32 rounding of these logits is about 1e-6. Greedy
+    /// tokens are compared over the steps whose top-2 margin exceeds this (<see cref="LogitAgreement"/>).
+    /// </summary>
+    private const float Tolerance = 1e-4f;
+
+    private OnnxDecoderSession OpenSession() =>
+        OnnxDecoderSession.Open(_dir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = 1, Log = _ => { } });
+
+    private void AssertAgree(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> theirs)
     {
-        using var session = OnnxDecoderSession.Open(_dir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = 1, Log = _ => { } });
-        return [.. new Generator(session).Generate(prompts, new GenerationOptions { MaxNewTokens = maxNewTokens }).Select(r => r.TokenIds)];
+        using var session = OpenSession();
+        var ours = new Generator(session).Generate(prompts, new GenerationOptions { MaxNewTokens = 24 });
+        for (var r = 0; r < prompts.Count; r++)
+        {
+            Assert.NotEmpty(theirs[r]);
+            var decided = LogitAgreement.DecidedSteps(session, prompts[r], ours[r].TokenIds, Tolerance);
+            LogitAgreement.AssertGreedyAgrees(ours[r].TokenIds, theirs[r], decided, $"prompt {r}");
+        }
     }
 
     [Fact]
@@ -34,24 +51,14 @@ public sealed class OrtGenAiCrossCheckTests : IDisposable
     {
         using var peer = OrtGenAiEngine.Open(_dir, intraOpThreads: 1);
         foreach (var prompt in Prompts)
-        {
-            var theirs = peer.GenerateGreedy([prompt], 24)[0];
-            Assert.Equal(BioEvalGreedy([prompt], 24)[0], theirs);
-            Assert.NotEmpty(theirs);
-        }
+            AssertAgree([prompt], [peer.GenerateGreedy([prompt], 24)[0]]);
     }
 
     [Fact]
     public void OrtGenAiBatchedGreedyTokensEqualBioEvalBatchedGreedyTokens()
     {
         using var peer = OrtGenAiEngine.Open(_dir, intraOpThreads: 1);
-        var theirs = peer.GenerateGreedy(Prompts, 24);
-        var ours = BioEvalGreedy(Prompts, 24);
-        for (var r = 0; r < Prompts.Length; r++)
-        {
-            Assert.NotEmpty(theirs[r]);
-            Assert.Equal(ours[r], theirs[r]);
-        }
+        AssertAgree(Prompts, peer.GenerateGreedy(Prompts, 24));
     }
 
     [Fact]

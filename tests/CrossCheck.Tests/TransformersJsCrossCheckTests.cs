@@ -1,6 +1,7 @@
 using BioEval.Models.Onnx;
 using BioEval.Models.Tiny;
 using BioEval.Models.Tokenization;
+using BioEval.TestSupport;
 
 namespace BioEval.CrossCheck.Tests;
 
@@ -15,6 +16,14 @@ public sealed class TransformersJsCrossCheckTests(TransformersJsCrossCheckTests.
 {
     private const int MaxNewTokens = 32;
     private const int TopK = 10;
+
+    /// <summary>
+    /// Largest logit difference allowed. Both run the same graph on ONNX Runtime's CPU provider, but of different
+    /// versions (onnxruntime-node 1.30 here, 1.31 in BioEval) whose kernels may sum in other orders on other CPUs; the
+    /// observed difference is 0 on this machine, float32 rounding of these logits is about 1e-6, and a wrong input
+    /// (positions, mask, cache) moves them by whole units. Greedy tokens are compared over the steps whose top-2 margin
+    /// exceeds it (<see cref="LogitAgreement"/>).
+    /// </summary>
     private const float LogitTolerance = 1e-4f;
 
     private static readonly string[] Texts =
@@ -40,12 +49,13 @@ public sealed class TransformersJsCrossCheckTests(TransformersJsCrossCheckTests.
         var reference = TransformersJs.GenerateGreedy(dir, prompts, MaxNewTokens, TopK);
         var ours = GenerateOneByOne(dir, prompts, stopIds: null);
 
+        using var session = OnnxDecoderSession.Open(dir, CpuOptions);
         for (var i = 0; i < prompts.Count; i++)
         {
-            Assert.True(reference[i].Ids.SequenceEqual(ours[i].TokenIds),
-                $"seed {seed}, prompt {i} ({prompts[i].Count} tokens):\n  transformers.js [{string.Join(' ', reference[i].Ids)}] ({reference[i].Finish})" +
-                $"\n  BioEval         [{string.Join(' ', ours[i].TokenIds)}] ({ours[i].FinishReason})");
-            Assert.Equal(reference[i].Finish, FinishName(ours[i].FinishReason));
+            var decided = LogitAgreement.DecidedSteps(session, prompts[i], ours[i].TokenIds, LogitTolerance);
+            var context = $"seed {seed}, prompt {i} ({prompts[i].Count} tokens; transformers.js {reference[i].Finish}, BioEval {ours[i].FinishReason})";
+            LogitAgreement.AssertGreedyAgrees(ours[i].TokenIds, reference[i].Ids, decided, context);
+            if (decided > ours[i].TokenIds.Count) Assert.Equal(reference[i].Finish, FinishName(ours[i].FinishReason));
         }
     }
 
@@ -88,8 +98,11 @@ public sealed class TransformersJsCrossCheckTests(TransformersJsCrossCheckTests.
         var prompts = models.Prompts(seed);
         // A token each unrestricted continuation produces early becomes the stop id, so every row must stop on it.
         var free = GenerateOneByOne(dir, prompts, stopIds: []);
+        using var session = OnnxDecoderSession.Open(dir, CpuOptions);
         for (var i = 0; i < prompts.Count; i++)
         {
+            // Only rows whose first four steps are decided (top-2 margin above the tolerance) must stop alike.
+            if (LogitAgreement.DecidedSteps(session, prompts[i], free[i].TokenIds.Take(4).ToList(), LogitTolerance) < 4) continue;
             int[] stop = [free[i].TokenIds[3]];
             var reference = TransformersJs.GenerateGreedy(dir, [prompts[i]], MaxNewTokens, TopK, eos: stop)[0];
             var ours = GenerateOneByOne(dir, [prompts[i]], stopIds: stop)[0];

@@ -1,5 +1,6 @@
 using BioEval.Models.Onnx;
 using BioEval.Models.Tiny;
+using BioEval.TestSupport;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace BioEval.Models.Tests.Onnx;
@@ -45,7 +46,13 @@ public sealed class Float16CacheTests : IDisposable
         var free = generator.Generate(prompts, new GenerationOptions { MaxNewTokens = 10, StopTokenIds = [] });
         var options = new GenerationOptions { MaxNewTokens = 10, StopTokenIds = [free[1].TokenIds[3]] };
         var batched = generator.Generate(prompts, options);
+        // Batched and single rows run in other shapes, whose kernels may round differently on other CPUs; half-precision
+        // caches round each cached value to ~1e-3 relative, the same way in both. Tokens must agree where the top-2
+        // margin exceeds 1e-3.
         for (var i = 0; i < prompts.Length; i++)
-            Assert.Equal(generator.Generate([prompts[i]], options)[0].TokenIds, batched[i].TokenIds);
+        {
+            var alone = generator.Generate([prompts[i]], options)[0];
+            LogitAgreement.AssertGreedyAgrees(alone.TokenIds, batched[i].TokenIds, LogitAgreement.DecidedSteps(session, prompts[i], alone.TokenIds, 1e-3f), $"prompt {i}");
+        }
     }
 }

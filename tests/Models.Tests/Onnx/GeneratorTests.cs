@@ -1,6 +1,7 @@
 using BioEval.Models.Onnx;
 using BioEval.Models.Tests.Tiny;
 using BioEval.Models.Tiny;
+using BioEval.TestSupport;
 
 namespace BioEval.Models.Tests.Onnx;
 
@@ -18,7 +19,25 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
 
     private static readonly GenerationOptions NoStops = new() { MaxNewTokens = 12, StopTokenIds = [] };
 
+    /// <summary>
+    /// A batched row is computed in other shapes than the same row alone (left padding moves its values to other SIMD
+    /// lanes, a shrinking batch changes the matrix sizes), and the plain C# reference sums in its own order, so their
+    /// logits may differ in the last bits on some CPU (about 1e-6 here; <see cref="TinyOnnxGraphTests"/> allows 1e-4
+    /// against the reference). Greedy tokens must be equal wherever the top-2 margin exceeds this.
+    /// </summary>
+    private const float KernelTolerance = 1e-4f;
+
     public void Dispose() => _session.Dispose();
+
+    /// <summary>Greedy rows of <paramref name="prompts"/> whose every step is decided, so exact comparisons with them hold on any CPU.</summary>
+    private IReadOnlyList<GenerationResult> DecidedFreeRuns(IReadOnlyList<int[]> prompts, GenerationOptions options)
+    {
+        var free = new Generator(_session).Generate(prompts, options);
+        for (var i = 0; i < prompts.Count; i++)
+            Assert.True(LogitAgreement.DecidedSteps(_session, prompts[i], free[i].TokenIds, KernelTolerance) >= free[i].TokenIds.Count,
+                $"prompt {i} has a near-tie (top-2 margin within {KernelTolerance:G2}); pick prompts whose greedy steps are decided.");
+        return free;
+    }
 
     [Fact]
     public void GreedyDecodingEqualsArgmaxOfTheReferenceModel()
@@ -28,8 +47,9 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
         var vocab = model.Weights.Config.VocabSize;
         for (var i = 0; i < 6; i++)
         {
-            var logits = TinyLlamaReference.Forward(model.Weights, sequence);
-            sequence.Add(TokenSampler.ArgMax(logits.AsSpan((sequence.Count - 1) * vocab, vocab)));
+            var row = TinyLlamaReference.Forward(model.Weights, sequence).AsSpan((sequence.Count - 1) * vocab, vocab);
+            Assert.True(LogitAgreement.TopTwoMargin(row) > KernelTolerance, $"step {i} is a near-tie; the comparison would depend on the CPU.");
+            sequence.Add(TokenSampler.ArgMax(row));
         }
         Assert.Equal(sequence.Skip(Prompts[0].Length), generated);
     }
@@ -42,7 +62,8 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
         for (var i = 0; i < Prompts.Length; i++)
         {
             var alone = generator.Generate([Prompts[i]], NoStops)[0];
-            Assert.Equal(alone.TokenIds, batched[i].TokenIds);
+            var decided = LogitAgreement.DecidedSteps(_session, Prompts[i], alone.TokenIds, KernelTolerance);
+            LogitAgreement.AssertGreedyAgrees(alone.TokenIds, batched[i].TokenIds, decided, $"prompt {i}");
             Assert.Equal(12, alone.TokenIds.Count);
         }
     }
@@ -62,7 +83,7 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
     public void ARowStopsAtItsStopTokenWhichIsLeftOutWhileOtherRowsContinue()
     {
         var generator = new Generator(_session);
-        var free = generator.Generate(Prompts, NoStops);
+        var free = DecidedFreeRuns(Prompts, NoStops);
         var stop = free[2].TokenIds[4];
         var cut = free[2].TokenIds.ToList().IndexOf(stop);
 
@@ -82,7 +103,7 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
     public void RowsThatStopAtDifferentStepsLeaveTheBatchWithoutChangingTheRowsThatGoOn()
     {
         var generator = new Generator(_session);
-        var free = generator.Generate(Prompts, NoStops);
+        var free = DecidedFreeRuns(Prompts, NoStops);
         // Stop tokens taken from two rows at different depths, so the batch shrinks twice (on the CPU).
         HashSet<int> stops = [free[0].TokenIds[2], free[2].TokenIds[7]];
         var options = NoStops with { StopTokenIds = stops };
@@ -97,6 +118,8 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
             Assert.Equal(alone.FinishReason, batched[i].FinishReason);
         }
 
+        // Sampling: a row could differ only where its uniform draw falls within rounding (about 1e-7) of a boundary of
+        // the cumulative distribution, which these few dozen draws do not.
         var sampled = NoStops with { StopTokenIds = stops, Temperature = 1f, Seed = 5 };
         var sampledBatch = generator.Generate(Prompts, sampled);
         for (var i = 0; i < Prompts.Length; i++)
@@ -134,6 +157,7 @@ public sealed class GeneratorTests(TinyModelFixture model) : IClassFixture<TinyM
     {
         var generator = new Generator(_session);
         var free = generator.Generate([Prompts[1]], NoStops with { MaxNewTokens = 40 })[0].TokenIds;
+        // Same prompt, same shapes until the stop: the same kernels compute the same values, so no tolerance is involved.
         var result = generator.Generate([Prompts[1]], new GenerationOptions { MaxNewTokens = 40 })[0];
         var firstEos = free.ToList().FindIndex(t => t == TinyTokenizerSpec.EosId || t == TinyTokenizerSpec.EndId);
         Assert.Equal(firstEos < 0 ? free : free.Take(firstEos), result.TokenIds);

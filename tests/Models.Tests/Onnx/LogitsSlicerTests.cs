@@ -1,6 +1,7 @@
 using BioEval.Models.Onnx;
 using BioEval.Models.Tests.Tiny;
 using BioEval.Models.Tiny;
+using BioEval.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace BioEval.Models.Tests.Onnx;
@@ -89,7 +90,10 @@ public sealed class LogitsSlicerTests(TinyModelFixture model) : IClassFixture<Ti
         var options = new GenerationOptions { MaxNewTokens = 16, StopTokenIds = [] };
         var a = new Generator(sliced).Generate(prompts, options);
         var b = new Generator(plain).Generate(prompts, options);
-        for (var i = 0; i < prompts.Length; i++) Assert.Equal(b[i].TokenIds, a[i].TokenIds);
+        // The sliced graph runs the head's MatMul on one row instead of all, which some CPUs' kernels sum differently
+        // in the last bits: tokens must agree wherever the top-2 margin exceeds 1e-4 (float32 rounding here is ~1e-6).
+        for (var i = 0; i < prompts.Length; i++)
+            LogitAgreement.AssertGreedyAgrees(b[i].TokenIds, a[i].TokenIds, LogitAgreement.DecidedSteps(plain, prompts[i], b[i].TokenIds, 1e-4f), $"prompt {i}");
     }
 
     [Fact]
