@@ -25,7 +25,9 @@ public static class ModelFactory
         ["onnx"] = s => new OnnxChatClient(s.Name, RequirePath(s), OnnxOptions(s)),
         // The embedded tiny model: an onnx folder generated from a seed on first use (option "seed").
         ["tiny"] = s => new OnnxChatClient(s.Name,
-            TinyModelCache.Ensure(RequirePath(s), Int(s, "seed") ?? throw new ArgumentException($"Model '{s.Name}' (kind tiny) needs option \"seed\".")),
+            TinyModelCache.Ensure(RequirePath(s), s.Option("seed") is { } seed
+                ? ParseSeed(s, seed)
+                : throw new ArgumentException($"Model '{s.Name}' (kind tiny) needs option \"seed\".")),
             OnnxOptions(s)),
     };
 
@@ -46,6 +48,18 @@ public static class ModelFactory
         s.Option(key) is not { } v ? null
         : int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i
         : throw new ArgumentException($"Model '{s.Name}': option \"{key}\" must be an integer, got '{v}'.");
+
+    private static System.Numerics.BigInteger ParseSeed(ModelSpec s, string value)
+    {
+        try
+        {
+            return SeedValue.Parse(value, $"Model '{s.Name}': option \"seed\"");
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
 
     /// <summary>Adds a backend (the ONNX engine registers itself this way).</summary>
     public static void Register(string kind, Func<ModelSpec, IChatClient> builder) => Builders[kind] = builder;

@@ -37,4 +37,23 @@ public sealed class RunVerbTests
         Assert.Equal(0, code);
         Assert.Equal("[6,8,9,7,5,3,0,4,1,2]", stdout.Trim());
     }
+
+    [Theory]
+    // Python 3: random.seed(12345678901234567890); l = list(range(12)); random.shuffle(l); a negative seed acts by |seed|.
+    [InlineData("12345678901234567890")]
+    [InlineData("-12345678901234567890")]
+    public async Task ShuffleTakesSeedsBeyondSixtyFourBitsAndNegativeOnesAsPythonDoes(string seed)
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync("shuffle", "--seed", seed, "--count", "12");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("[2,0,9,3,6,1,4,10,5,7,11,8]", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task AShuffleSeedThatIsNotAnIntegerIsAUsageError()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync("shuffle", "--seed", "1.5", "--count", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("must be an integer", stderr);
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Numerics;
 using BioEval.Models.Tiny;
 
 namespace BioEval.Cli.Verbs;
@@ -9,7 +10,12 @@ internal static class MakeTinyVerb
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Folder to write the model into (created if needed).", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Weight seed (tiny-base = 1, tiny-bio = 2).", DefaultValueFactory = _ => 1 };
+        var seed = new Option<BigInteger>("--seed")
+        {
+            Description = "Weight seed, any integer (tiny-base = 1, tiny-bio = 2).",
+            DefaultValueFactory = _ => BigInteger.One,
+            CustomParser = SeedOption.Parse,
+        };
         var command = new Command("make-tiny", "Write a tiny Llama-architecture ONNX model folder with its tokenizer and chat template.");
         command.Options.Add(output);
         command.Options.Add(seed);

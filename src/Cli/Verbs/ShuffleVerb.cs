@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Numerics;
 using System.Text.Json;
 using BioEval.Harness.Protocol;
 
@@ -9,7 +10,12 @@ internal static class ShuffleVerb
 {
     public static Command Create()
     {
-        var seed = new Option<long>("--seed") { Description = "Seed, as in Python's random.seed(S).", Required = true };
+        var seed = new Option<BigInteger>("--seed")
+        {
+            Description = "Seed, as in Python's random.seed(S): any integer, of any size; a negative one acts by its absolute value.",
+            Required = true,
+            CustomParser = SeedOption.Parse,
+        };
         var count = new Option<int>("--count") { Description = "Length of the list range(N) to shuffle.", Required = true };
         var command = new Command("shuffle", "Print the indices 0..N-1 in the order Python's random.seed(S); random.shuffle(list(range(N))) gives.") { seed, count };
         command.SetAction(parse =>

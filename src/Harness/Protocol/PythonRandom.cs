@@ -162,7 +162,7 @@ public sealed class PythonRandom
     }
 
     /// <summary>The order Python's <c>random.seed(seed); random.shuffle(list(range(count)))</c> gives.</summary>
-    public static int[] ShuffledIndices(long seed, int count)
+    public static int[] ShuffledIndices(BigInteger seed, int count)
     {
         var indices = Enumerable.Range(0, count).ToArray();
         new PythonRandom(seed).Shuffle(indices);

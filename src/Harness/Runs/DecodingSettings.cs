@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace BioEval.Harness.Runs;
 
 /// <summary>
@@ -6,14 +8,14 @@ namespace BioEval.Harness.Runs;
 /// </summary>
 /// <param name="Temperature">0 for greedy decoding.</param>
 /// <param name="TopP">Nucleus sampling mass; null for none.</param>
-/// <param name="Seed">Sampling seed; repeat r uses Seed + r.</param>
+/// <param name="Seed">Sampling seed, any integer; repeat r uses Seed + r (its low 64 bits, see <see cref="BioEval.Models.SeedValue"/>).</param>
 /// <param name="Repeats">How many times each prompt is sampled; scores average over repeats.</param>
-public sealed record DecodingSettings(double Temperature = 0, double? TopP = null, int Seed = 0, int Repeats = 1)
+public sealed record DecodingSettings(double Temperature = 0, double? TopP = null, BigInteger Seed = default, int Repeats = 1)
 {
     public static readonly DecodingSettings Greedy = new();
 
     /// <summary>The reference's vLLM defaults (temperature 1, top-p 1), seeded so that reruns agree.</summary>
-    public static DecodingSettings Reference(int seed = 0, int repeats = 1) => new(1.0, 1.0, seed, repeats);
+    public static DecodingSettings Reference(long seed = 0, int repeats = 1) => new(1.0, 1.0, seed, repeats);
 
     public bool IsGreedy => Temperature <= 0;
 

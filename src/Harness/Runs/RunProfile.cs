@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Numerics;
 using System.Xml.Linq;
 using BioEval.Harness.Protocol;
+using BioEval.Models;
 
 namespace BioEval.Harness.Runs;
 
@@ -115,21 +117,34 @@ public sealed record RunProfile(
         double? Dbl(string key) => Get(key) is { } s
             ? double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new InvalidDataException($"{key} must be a number, got '{s}'.")
             : null;
+        BigInteger? Seed(string key)
+        {
+            try
+            {
+                return Get(key) is { } s ? SeedValue.Parse(s, key) : null;
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException(e.Message, e);
+            }
+        }
         bool Bool(string key, bool fallback) => Get(key) is { } s
             ? bool.TryParse(s, out var b) ? b : throw new InvalidDataException($"{key} must be true or false, got '{s}'.")
             : fallback;
 
         var limit = Int("BIOEVAL_LIMIT");
         if (limit is < 1) throw new InvalidDataException($"BIOEVAL_LIMIT must be at least 1, got {limit}.");
-        var decoding = new DecodingSettings(Dbl("BIOEVAL_TEMPERATURE") ?? 0, Dbl("BIOEVAL_TOP_P"), Int("BIOEVAL_SEED") ?? 0, Int("BIOEVAL_REPEATS") ?? 1);
+        var decoding = new DecodingSettings(Dbl("BIOEVAL_TEMPERATURE") ?? 0, Dbl("BIOEVAL_TOP_P"), Seed("BIOEVAL_SEED") ?? 0, Int("BIOEVAL_REPEATS") ?? 1);
         decoding.Validate();
         var protocol = new ProtocolOptions(
-            DocumentSeed: Int("BIOEVAL_DOCUMENT_SEED") ?? ProtocolOptions.Default.DocumentSeed,
             LongHealthTask1Budget: Int("BIOEVAL_LONGHEALTH_BUDGET") ?? ProtocolOptions.Default.LongHealthTask1Budget,
             StripTrailingSemicolon: Bool("BIOEVAL_STRIP_TRAILING_SEMICOLON", false),
             ReferenceAveraging: !Bool("BIOEVAL_PLAIN_MEAN", false),
             NerFewShot: Int("BIOEVAL_NER_SHOTS") ?? ProtocolOptions.Default.NerFewShot,
-            LongHealthReserve: Int("BIOEVAL_LONGHEALTH_RESERVE") ?? ProtocolOptions.Default.LongHealthReserve);
+            LongHealthReserve: Int("BIOEVAL_LONGHEALTH_RESERVE") ?? ProtocolOptions.Default.LongHealthReserve)
+        {
+            DocumentSeed = Seed("BIOEVAL_DOCUMENT_SEED") ?? ProtocolOptions.Default.DocumentSeed,
+        };
         if (protocol.NerFewShot < 0) throw new InvalidDataException($"BIOEVAL_NER_SHOTS must be >= 0, got {protocol.NerFewShot}.");
         return new RunProfile(
             Name: Get("BIOEVAL_PROFILE") ?? "embedded",

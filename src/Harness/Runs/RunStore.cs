@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Reflection;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -61,13 +63,13 @@ public static class RunStore
                     ["strategy"] = d.IsGreedy ? "greedy" : "sampling",
                     ["temperature"] = d.Temperature,
                     ["top_p"] = d.TopP,
-                    ["seed"] = d.Seed,
+                    ["seed"] = Integer(d.Seed),
                     ["repeats"] = d.Repeats,
                 },
                 ["protocol"] = new JsonObject
                 {
-                    ["shuffle_seed"] = p.ShuffleSeed,
-                    ["document_seed"] = p.DocumentSeed,
+                    ["shuffle_seed"] = Integer(p.ShuffleSeed),
+                    ["document_seed"] = Integer(p.DocumentSeed),
                     ["longhealth_task1_budget"] = p.LongHealthTask1Budget,
                     ["longhealth_reserve"] = p.LongHealthReserve,
                     ["ner_few_shot"] = p.NerFewShot,
@@ -93,6 +95,9 @@ public static class RunStore
             })]),
         };
     }
+
+    /// <summary>An integer of any size as a JSON number (seeds may exceed 64 bits; Python reads them back exactly).</summary>
+    private static JsonNode Integer(BigInteger value) => JsonNode.Parse(value.ToString(CultureInfo.InvariantCulture))!;
 
     private static string PredictionLines(IReadOnlyList<TaskResult> results)
     {

@@ -133,7 +133,7 @@ public static class TaskEvaluator
         MaxOutputTokens = task.MaxNewTokens,
         Temperature = (float)decoding.Temperature,
         TopP = decoding.TopP is { } p ? (float)p : null,
-        Seed = decoding.IsGreedy ? null : decoding.Seed + repeat,
+        Seed = decoding.IsGreedy ? null : SeedValue.AsInt64(decoding.Seed + repeat),
         AdditionalProperties = new AdditionalPropertiesDictionary
         {
             [ModelKeys.Reference] = task.PerfectAnswer(item.Sample),

@@ -1,3 +1,4 @@
+using System.Numerics;
 using BioEval.Models.Onnx;
 
 namespace BioEval.Models.Tiny;
@@ -24,10 +25,10 @@ public sealed record TinyLlamaWeights(
     /// Deterministic weights: uniform draws from <see cref="SplitMix64"/> scaled to a chosen standard
     /// deviation (uniform rather than normal so no transcendental function touches the values).
     /// </summary>
-    public static TinyLlamaWeights Create(TinyLlamaConfig config, int seed)
+    public static TinyLlamaWeights Create(TinyLlamaConfig config, BigInteger seed)
     {
         config.Validate();
-        var rng = new SplitMix64(unchecked((ulong)seed * 0x2545F4914F6CDD1DUL + 0x1234567UL));
+        var rng = new SplitMix64(unchecked(SeedValue.Low64Bits(seed) * 0x2545F4914F6CDD1DUL + 0x1234567UL));
         int h = config.HiddenSize, d = config.HeadDim, qd = config.NumAttentionHeads * d, kvd = config.NumKeyValueHeads * d;
         int inter = config.IntermediateSize, vocab = config.VocabSize;
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -24,7 +26,7 @@ public static class TinyModelBuilder
     /// written. <paramref name="float16Cache"/> makes the key/value cache inputs and outputs float16;
     /// <paramref name="externalData"/> stores the weights in <c>model.onnx.data</c> beside the graph.
     /// </summary>
-    public static IReadOnlyList<string> Write(string dir, int seed, TinyLlamaConfig? config = null, bool float16Cache = false, bool externalData = false)
+    public static IReadOnlyList<string> Write(string dir, BigInteger seed, TinyLlamaConfig? config = null, bool float16Cache = false, bool externalData = false)
     {
         if (externalData && float16Cache) throw new ArgumentException("A tiny model with external data has a float32 cache.", nameof(externalData));
         config ??= new TinyLlamaConfig();
@@ -90,7 +92,7 @@ public static class TinyModelBuilder
         return stream.ToArray();
     }
 
-    private static void WriteConfig(Utf8JsonWriter w, TinyLlamaConfig c, int seed)
+    private static void WriteConfig(Utf8JsonWriter w, TinyLlamaConfig c, BigInteger seed)
     {
         w.WriteStartArray("architectures");
         w.WriteStringValue("LlamaForCausalLM");
@@ -118,7 +120,8 @@ public static class TinyModelBuilder
         w.WriteString("torch_dtype", "float32");
         w.WriteBoolean("use_cache", true);
         w.WriteNumber("vocab_size", c.VocabSize);
-        w.WriteNumber("bioeval_tiny_seed", seed);
+        w.WritePropertyName("bioeval_tiny_seed");
+        w.WriteRawValue(seed.ToString(CultureInfo.InvariantCulture));
     }
 
     private static void WriteGenerationConfig(Utf8JsonWriter w, TinyLlamaConfig c)

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace BioEval.Models.Tiny;
 
 /// <summary>
@@ -10,7 +12,7 @@ public static class TinyModelCache
     private const string StampFile = "bioeval-tiny.stamp";
 
     /// <summary>Ensures <paramref name="dir"/> holds the tiny model of <paramref name="seed"/>; returns the folder.</summary>
-    public static string Ensure(string dir, int seed)
+    public static string Ensure(string dir, BigInteger seed)
     {
         var stamp = $"{typeof(TinyModelBuilder).Assembly.ManifestModule.ModuleVersionId}/seed {seed}";
         var stampPath = Path.Combine(dir, StampFile);

@@ -19,6 +19,22 @@ public sealed class PythonRandomTests
     public void ShuffleGivesPythonsOrder(long seed, int count, int[] expected) =>
         Assert.Equal(expected, PythonRandom.ShuffledIndices(seed, count));
 
+    // Seeds beyond 64 bits and negative ones, as CPython 3.11 orders them (|seed| split into 32-bit words):
+    // random.seed(int(seed)); x = list(range(n)); random.shuffle(x); print(x)
+    [Theory]
+    [InlineData("12345678901234567890", 12, new[] { 2, 0, 9, 3, 6, 1, 4, 10, 5, 7, 11, 8 })]
+    [InlineData("-12345678901234567890", 12, new[] { 2, 0, 9, 3, 6, 1, 4, 10, 5, 7, 11, 8 })]
+    [InlineData("18446744073709551616", 10, new[] { 3, 2, 9, 0, 6, 8, 4, 7, 1, 5 })]          // 2^64
+    [InlineData("18446744073709551617", 10, new[] { 2, 8, 9, 3, 0, 5, 7, 4, 6, 1 })]          // 2^64 + 1
+    [InlineData("-18446744073709551617", 10, new[] { 2, 8, 9, 3, 0, 5, 7, 4, 6, 1 })]
+    [InlineData("9223372036854775808", 10, new[] { 5, 7, 9, 2, 0, 4, 1, 3, 6, 8 })]           // 2^63
+    [InlineData("4294967296", 9, new[] { 4, 8, 6, 2, 7, 0, 3, 5, 1 })]                        // 2^32: two words
+    [InlineData("-79228162514264337593543950336", 8, new[] { 4, 1, 2, 0, 6, 3, 7, 5 })]      // -(2^96)
+    [InlineData("1606938044258990275541962092341162602522202993782792835313721", 15,
+        new[] { 7, 1, 0, 6, 11, 4, 14, 13, 3, 9, 8, 5, 10, 12, 2 })]                            // 2^200 + 12345
+    public void ShuffleGivesPythonsOrderForSeedsOfAnySize(string seed, int count, int[] expected) =>
+        Assert.Equal(expected, PythonRandom.ShuffledIndices(BigInteger.Parse(seed, System.Globalization.CultureInfo.InvariantCulture), count));
+
     [Fact]
     public void ShuffleOfSevenHundredMatchesPythonAtBothEnds()
     {
@@ -50,11 +66,13 @@ public sealed class PythonRandomTests
         if (python is null) Assert.Skip("python3 is not on PATH; the fixed orders above still check the shuffle.");
         var lengths = new[] { 2, 3, 5, 31, 32, 33, 64, 100, 500, 1000, 1422, 4097 };
         var script = "import random,json,sys\nfor s,n in json.loads(sys.argv[1]):\n random.seed(s); x=list(range(n)); random.shuffle(x); print(json.dumps(x))";
-        var cases = lengths.SelectMany(n => new[] { (1, n), (7, n) }).ToList();
+        BigInteger[] seeds = [1, 7, -3, BigInteger.Pow(2, 64) + 99, -BigInteger.Pow(3, 50)];
+        var cases = lengths.SelectMany(n => seeds.Select(s => (s, n))).ToList();
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(JsonSerializer.Serialize(cases.Select(c => new[] { c.Item1, c.Item2 })));
+        // JSON numbers of any size: Python's json reads them as exact ints.
+        psi.ArgumentList.Add("[" + string.Join(",", cases.Select(c => $"[{c.Item1},{c.Item2}]")) + "]");
         using var p = Process.Start(psi)!;
         var lines = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         p.WaitForExit();

@@ -36,10 +36,25 @@ public sealed class RunProfileTests
     [InlineData("BIOEVAL_LIMIT", "0", "at least 1")]
     [InlineData("BIOEVAL_TEMPERATURE", "-1", "Temperature")]
     [InlineData("BIOEVAL_REQUIRE_SNAPSHOTS", "yes", "true or false")]
+    [InlineData("BIOEVAL_SEED", "1e3", "BIOEVAL_SEED must be an integer")]
+    [InlineData("BIOEVAL_DOCUMENT_SEED", "0x10", "BIOEVAL_DOCUMENT_SEED must be an integer")]
     public void BadValuesAreNamedInTheError(string key, string value, string expected)
     {
         var e = Assert.ThrowsAny<Exception>(() => RunProfile.Load("embedded", new Dictionary<string, string?> { [key] = value }));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void SeedsAreIntegersOfAnySizeAsPythonTakesThem()
+    {
+        var p = RunProfile.Load("embedded", new Dictionary<string, string?>
+        {
+            ["BIOEVAL_SEED"] = "-123456789012345678901234567890",
+            ["BIOEVAL_DOCUMENT_SEED"] = "12345678901234567890",
+            ["BIOEVAL_TEMPERATURE"] = "1",
+        });
+        Assert.Equal(System.Numerics.BigInteger.Parse("-123456789012345678901234567890"), p.Decoding.Seed);
+        Assert.Equal(System.Numerics.BigInteger.Parse("12345678901234567890"), p.Protocol.DocumentSeed);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class LongHealthPromptBuilderTests
     private static IReadOnlyList<EvalItem> Build(IReadOnlyList<Sample> samples, PromptPack pack, int context = 1_000_000,
         int task1Budget = 1_000_000, int seed = 1) =>
         LongHealthPromptBuilder.Instance.Build(new PromptContext(samples, 0, pack, new ApproximateTokenCounter(context),
-            new ProtocolOptions(DocumentSeed: seed, LongHealthTask1Budget: task1Budget)));
+            new ProtocolOptions(LongHealthTask1Budget: task1Budget) { DocumentSeed = seed }));
 
     private static string User(EvalItem item) => item.Messages.Single(m => m.Role == ChatRole.User).Text;
 
