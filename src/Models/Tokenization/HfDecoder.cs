@@ -6,12 +6,16 @@ namespace BioEval.Models.Tokenization;
 
 /// <summary>
 /// The <c>decoder</c> of tokenizer.json: turns token strings back into text (ByteLevel, Replace, ByteFallback,
-/// Fuse, Strip, Metaspace, Sequence). Gap filled: BpeTokenizer.Decode knows neither &lt;0xNN&gt; byte-fallback
-/// tokens nor the Replace/Strip chain of SentencePiece-style files, so the whole chain is run here as
-/// Hugging Face's Rust decoders do.
+/// Fuse, Strip, Metaspace, WordPiece, BPEDecoder, Sequence); any other type is refused. Gap filled: BpeTokenizer.Decode
+/// knows neither &lt;0xNN&gt; byte-fallback tokens nor the Replace/Strip chain of SentencePiece-style files, so the
+/// whole chain is run here as Hugging Face's Rust decoders do.
 /// </summary>
 internal sealed class HfDecoder
 {
+    /// <summary>The decoder types implemented here.</summary>
+    public static readonly IReadOnlyList<string> Types =
+        ["Sequence", "ByteLevel", "Replace", "ByteFallback", "Fuse", "Strip", "Metaspace", "WordPiece", "BPEDecoder"];
+
     private readonly Func<List<string>, List<string>> _chain;
 
     private HfDecoder(Func<List<string>, List<string>> chain) => _chain = chain;
@@ -28,7 +32,7 @@ internal sealed class HfDecoder
 
     private static Func<List<string>, List<string>> Build(JsonElement node, string where)
     {
-        var type = node.GetProperty("type").GetString();
+        var type = HfJson.Type(node, where);
         switch (type)
         {
             case "Sequence":
@@ -37,9 +41,9 @@ internal sealed class HfDecoder
             case "ByteLevel":
                 return ByteLevel;
             case "Replace":
-                var regex = HfRegex.FromPattern(node.GetProperty("pattern"), $"{where}.pattern");
+                var pattern = HfPattern.FromJson(node.GetProperty("pattern"), $"{where}.pattern");
                 var content = node.GetProperty("content").GetString()!;
-                return tokens => tokens.Select(t => regex.Replace(t, content.Replace("$", "$$"))).ToList();
+                return tokens => tokens.Select(t => pattern.Replace(t, content)).ToList();
             case "ByteFallback":
                 return ByteFallback;
             case "Fuse":
@@ -59,10 +63,33 @@ internal sealed class HfDecoder
                     var s = t.Replace(replacement, " ");
                     return i == 0 && prepends && s.StartsWith(' ') ? s[1..] : s;
                 }).ToList();
+            case "WordPiece":
+            {
+                // Continuation pieces lose their prefix, other pieces after the first get a space; then, with
+                // cleanup, the spaces tokenization put before punctuation and English contractions are removed.
+                var wordPrefix = HfJson.String(node, "prefix") ?? "##";
+                var cleanup = HfJson.Bool(node, "cleanup", true);
+                return tokens => tokens.Select((t, i) =>
+                {
+                    if (i > 0) t = t.StartsWith(wordPrefix, StringComparison.Ordinal) ? t[wordPrefix.Length..] : " " + t;
+                    return cleanup ? CleanUp(t) : t;
+                }).ToList();
+            }
+            case "BPEDecoder":
+            {
+                var suffix = HfJson.String(node, "suffix") ?? "</w>";
+                return tokens => tokens.Select((t, i) => t.Replace(suffix, i == tokens.Count - 1 ? "" : " ")).ToList();
+            }
             default:
-                throw new NotSupportedException($"{where}: decoder type '{type}' is not supported.");
+                throw HfJson.Unsupported(where, "decoder", type, Types);
         }
     }
+
+    /// <summary>Hugging Face's tokenization-space clean-up of the WordPiece decoder.</summary>
+    private static string CleanUp(string text) => text
+        .Replace(" .", ".").Replace(" ?", "?").Replace(" !", "!").Replace(" ,", ",").Replace(" ' ", "'")
+        .Replace(" n't", "n't").Replace(" 'm", "'m").Replace(" do not", " don't").Replace(" 's", "'s")
+        .Replace(" 've", "'ve").Replace(" 're", "'re");
 
     private static List<string> ByteLevel(List<string> tokens)
     {

@@ -1,16 +1,22 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
 namespace BioEval.Models.Tokenization;
 
 /// <summary>
-/// The <c>normalizer</c> of tokenizer.json as a text-to-text function (Prepend, Replace, NFC/NFD/NFKC/NFKD,
-/// Lowercase, Strip, Sequence). Gap filled: Microsoft.ML.Tokenizers has no reader for Hugging Face normalizer
+/// The <c>normalizer</c> of tokenizer.json as a text-to-text function: NFC, NFD, NFKC, NFKD, Lowercase, Strip,
+/// StripAccents, Replace, Prepend, BertNormalizer and Sequence, each as Hugging Face's Rust <c>tokenizers</c> applies
+/// it; any other type is refused. Gap filled: Microsoft.ML.Tokenizers has no reader for Hugging Face normalizer
 /// configs, and Hugging Face applies the normalizer to each stretch of text between added tokens separately,
 /// which is what makes Llama 2 / Mistral put '▁' after every special token.
 /// </summary>
 internal sealed class HfNormalizer
 {
+    /// <summary>The normalizer types implemented here.</summary>
+    public static readonly IReadOnlyList<string> Types =
+        ["Sequence", "Prepend", "Replace", "NFC", "NFD", "NFKC", "NFKD", "Lowercase", "Strip", "StripAccents", "BertNormalizer"];
+
     private readonly Func<string, string> _apply;
 
     private HfNormalizer(Func<string, string> apply) => _apply = apply;
@@ -25,7 +31,7 @@ internal sealed class HfNormalizer
 
     private static Func<string, string> Build(JsonElement node, string where)
     {
-        var type = node.GetProperty("type").GetString();
+        var type = HfJson.Type(node, where);
         switch (type)
         {
             case "Sequence":
@@ -36,20 +42,96 @@ internal sealed class HfNormalizer
                 // Hugging Face prepends only to non-empty text.
                 return text => text.Length == 0 ? text : prefix + text;
             case "Replace":
-                var regex = HfRegex.FromPattern(node.GetProperty("pattern"), $"{where}.pattern");
+                var pattern = HfPattern.FromJson(node.GetProperty("pattern"), $"{where}.pattern");
                 var content = node.GetProperty("content").GetString()!;
-                return text => regex.Replace(text, content.Replace("$", "$$"));
+                return text => pattern.Replace(text, content);
             case "NFC": return text => text.Normalize(NormalizationForm.FormC);
             case "NFD": return text => text.Normalize(NormalizationForm.FormD);
             case "NFKC": return text => text.Normalize(NormalizationForm.FormKC);
             case "NFKD": return text => text.Normalize(NormalizationForm.FormKD);
-            case "Lowercase": return text => text.ToLowerInvariant();
+            case "Lowercase": return Lowercase;
             case "Strip":
-                var left = node.TryGetProperty("strip_left", out var l) && l.GetBoolean();
-                var right = node.TryGetProperty("strip_right", out var r) && r.GetBoolean();
+                var left = HfJson.Bool(node, "strip_left", false);
+                var right = HfJson.Bool(node, "strip_right", false);
                 return text => left && right ? text.Trim() : left ? text.TrimStart() : right ? text.TrimEnd() : text;
+            case "StripAccents":
+                // Removes non-spacing marks only; files pair it with an NFD step before it.
+                return RemoveNonSpacingMarks;
+            case "BertNormalizer":
+                return Bert(
+                    cleanText: HfJson.Bool(node, "clean_text", true),
+                    chineseChars: HfJson.Bool(node, "handle_chinese_chars", true),
+                    stripAccents: node.TryGetProperty("strip_accents", out var sa) && sa.ValueKind is JsonValueKind.True or JsonValueKind.False ? sa.GetBoolean() : null,
+                    lowercase: HfJson.Bool(node, "lowercase", true));
             default:
-                throw new NotSupportedException($"{where}: normalizer type '{type}' is not supported.");
+                throw HfJson.Unsupported(where, "normalizer", type, Types);
         }
     }
+
+    /// <summary>
+    /// BERT's normalizer in Hugging Face's order: drop NUL, U+FFFD and other control/format characters and map
+    /// whitespace to ' ' (clean_text); surround CJK ideographs with spaces; strip accents (NFD, then drop non-spacing
+    /// marks; by default when lowercasing); lowercase.
+    /// </summary>
+    private static Func<string, string> Bert(bool cleanText, bool chineseChars, bool? stripAccents, bool lowercase) => text =>
+    {
+        if (cleanText) text = CleanText(text);
+        if (chineseChars) text = SpaceChineseChars(text);
+        if (stripAccents ?? lowercase) text = RemoveNonSpacingMarks(text.Normalize(NormalizationForm.FormD));
+        if (lowercase) text = Lowercase(text);
+        return text;
+    };
+
+    private static string CleanText(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var c = rune.Value;
+            if (c is '\t' or '\n' or '\r' || Rune.IsWhiteSpace(rune))
+            {
+                // \v, \f and U+0085 are control characters as well as whitespace: dropped, as the filter comes first.
+                if (c is '\t' or '\n' or '\r' || !IsOther(rune)) sb.Append(' ');
+                continue;
+            }
+            if (c == 0 || c == 0xFFFD || IsOther(rune)) continue;
+            sb.Append(rune.ToString());
+        }
+        return sb.ToString();
+    }
+
+    // Unicode "Other" (C*): control, format, surrogate, private use, unassigned.
+    private static bool IsOther(Rune r) => Rune.GetUnicodeCategory(r) is UnicodeCategory.Control or UnicodeCategory.Format
+        or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
+
+    private static string SpaceChineseChars(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsChineseChar(rune.Value)) sb.Append(' ').Append(rune.ToString()).Append(' ');
+            else sb.Append(rune.ToString());
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The CJK ideograph blocks BERT puts spaces around (CJK Unified Ideographs and extensions A–E, compatibility).</summary>
+    internal static bool IsChineseChar(int c) =>
+        c is >= 0x4E00 and <= 0x9FFF or >= 0x3400 and <= 0x4DBF or >= 0x20000 and <= 0x2A6DF or >= 0x2A700 and <= 0x2B73F
+            or >= 0x2B740 and <= 0x2B81F or >= 0x2B820 and <= 0x2CEAF or >= 0xF900 and <= 0xFAFF or >= 0x2F800 and <= 0x2FA1F;
+
+    private static string RemoveNonSpacingMarks(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+            if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark) sb.Append(rune.ToString());
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Per-character lowercase mapping, as Rust's <c>char::to_lowercase</c>: .NET's invariant mapping except for
+    /// U+0130 (capital I with dot above), whose full lowercase is two characters, "i" + U+0307.
+    /// </summary>
+    private static string Lowercase(string text) =>
+        text.Contains('\u0130') ? text.Replace("\u0130", "i\u0307").ToLowerInvariant() : text.ToLowerInvariant();
 }

@@ -1,16 +1,15 @@
-using System.Text;
 using System.Text.Json;
-using Microsoft.ML.Tokenizers;
 
 namespace BioEval.Models.Tokenization;
 
 /// <summary>
 /// A model's own Hugging Face tokenizer (tokenizer.json + tokenizer_config.json), giving the same token ids as
-/// Hugging Face's fast tokenizer. Supports BPE files of both kinds in use: byte-level (GPT-2, Llama 3, Qwen)
-/// and SentencePiece-style with byte fallback (Llama 2, Mistral, Gemma). The merging itself is
-/// Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>; the Hugging Face pipeline around it (added tokens,
-/// per-section normalizer, pre-tokenizer, ignore_merges, byte fallback, post-processor, decoder) is read from
-/// the files here. Loading parses large JSON files: create once per model and cache.
+/// Hugging Face's fast tokenizer. The pipeline of tokenizer.json runs as Hugging Face's Rust <c>tokenizers</c> runs
+/// it: added tokens, a normalizer per stretch between them, pre-tokenizer, model (BPE, byte-level or
+/// SentencePiece-style with byte fallback, or WordPiece), post-processor and decoder. Every component type is
+/// either implemented or refused with the file and the type named (<see cref="NotSupportedException"/>), never
+/// skipped. The BPE merging and WordPiece splitting themselves are Microsoft.ML.Tokenizers'. Loading parses large
+/// JSON files: create once per model and cache.
 /// </summary>
 public sealed class HfTokenizer
 {
@@ -18,8 +17,8 @@ public sealed class HfTokenizer
     // tokens and in the vocabulary: Gemma's files keep <end_of_turn> in the vocabulary only.
     private static readonly string[] EndOfTurnTokens = ["<|eot_id|>", "<|eom_id|>", "<|im_end|>", "<end_of_turn>", "<|end|>", "<|endoftext|>"];
 
-    private readonly BpeTokenizer _bpe;
-    private readonly Dictionary<string, int> _vocab;
+    private readonly HfModel _model;
+    private readonly IReadOnlyDictionary<string, int> _vocab;
     private readonly Dictionary<string, AddedToken> _added;
     private readonly string?[] _idToToken;
     private readonly HashSet<int> _specialIds;
@@ -27,36 +26,26 @@ public sealed class HfTokenizer
     private readonly HfNormalizer? _normalizer;
     private readonly HfPreTokenizer _preTokenizer;
     private readonly HfDecoder _decoder;
-    private readonly bool _ignoreMerges;
-    private readonly int? _byteFallbackUnknownId;
-    private readonly bool _splitBeforeMetaspace;
     private readonly int[] _prefix;
     private readonly int[] _suffix;
 
-    private HfTokenizer(BpeTokenizer bpe, Dictionary<string, int> vocab, List<AddedToken> added, HfNormalizer? normalizer,
-        HfPreTokenizer preTokenizer, HfDecoder decoder, bool ignoreMerges, int? byteFallbackUnknownId,
+    private HfTokenizer(HfModel model, List<AddedToken> added, HfNormalizer? normalizer,
+        HfPreTokenizer preTokenizer, HfDecoder decoder,
         string? bosToken, string? eosToken, Func<HfTokenizer, (int[] Prefix, int[] Suffix)> template)
     {
-        _bpe = bpe;
-        _vocab = vocab;
+        _model = model;
+        _vocab = model.Vocab;
         _normalizer = normalizer;
         _preTokenizer = preTokenizer;
         _decoder = decoder;
-        _ignoreMerges = ignoreMerges;
-        _byteFallbackUnknownId = byteFallbackUnknownId;
-        // Gap filled (speed): SentencePiece-style files have no pre-tokenizer, so a whole document is one BPE
-        // word, and BpeTokenizer's merging grows faster than linearly with word length (115k chars: ~2 s).
-        // When no vocabulary entry holds '▁' after another character, no merge can cross the start of a
-        // '▁' run, so cutting there gives the same ids as one long word.
-        _splitBeforeMetaspace = !preTokenizer.ByteLevel && !vocab.Keys.Any(HasMetaspaceAfterOther);
         _added = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
         foreach (var t in added) _added[t.Content] = t;
         _splitter = new AddedTokenSplitter(added);
         _specialIds = added.Where(t => t.Special).Select(t => t.Id).ToHashSet();
 
-        var size = Math.Max(vocab.Count == 0 ? 0 : vocab.Values.Max() + 1, added.Count == 0 ? 0 : added.Max(t => t.Id) + 1);
+        var size = Math.Max(_vocab.Count == 0 ? 0 : _vocab.Values.Max() + 1, added.Count == 0 ? 0 : added.Max(t => t.Id) + 1);
         _idToToken = new string?[size];
-        foreach (var (token, id) in vocab) _idToToken[id] = token;
+        foreach (var (token, id) in _vocab) _idToToken[id] = token;
         foreach (var t in added) _idToToken[t.Id] = t.Content;
         VocabSize = size;
 
@@ -111,7 +100,7 @@ public sealed class HfTokenizer
             var normalized = _normalizer?.Normalize(section.Text) ?? section.Text;
             if (normalized.Length == 0) continue;
             foreach (var piece in _preTokenizer.Split(normalized, section.Start == 0))
-                EncodePiece(piece, ids);
+                _model.Encode(piece, ids);
         }
         if (addSpecialTokens) ids.AddRange(_suffix);
         return ids;
@@ -135,70 +124,6 @@ public sealed class HfTokenizer
         return tokens.Count == 0 ? "" : _decoder.Decode(tokens);
     }
 
-    private const char Metaspace = '\u2581';
-
-    private static bool HasMetaspaceAfterOther(string token)
-    {
-        for (var i = 1; i < token.Length; i++)
-            if (token[i] == Metaspace && token[i - 1] != Metaspace) return true;
-        return false;
-    }
-
-    private void EncodePiece(string piece, List<int> ids)
-    {
-        if (_splitBeforeMetaspace && !(_ignoreMerges && _vocab.ContainsKey(piece)))
-        {
-            var start = 0;
-            for (var i = 1; i < piece.Length; i++)
-                if (piece[i] == Metaspace && piece[i - 1] != Metaspace)
-                {
-                    EncodeWord(piece[start..i], ids);
-                    start = i;
-                }
-            EncodeWord(piece[start..], ids);
-            return;
-        }
-        EncodeWord(piece, ids);
-    }
-
-    private void EncodeWord(string piece, List<int> ids)
-    {
-        // Gap filled (ignore_merges, Llama 3): a pre-token that is itself in the vocabulary is one token, even
-        // where the merges would not rebuild it. BpeTokenizer has no such option.
-        if (_ignoreMerges && _vocab.TryGetValue(_preTokenizer.ByteLevel ? ByteLevelAlphabet.Encode(piece) : piece, out var whole))
-        {
-            ids.Add(whole);
-            return;
-        }
-        var tokens = _bpe.EncodeToTokens(piece, out _, considerPreTokenization: false, considerNormalization: false);
-        if (_byteFallbackUnknownId is not { } unk)
-        {
-            foreach (var t in tokens) ids.Add(t.Id);
-            return;
-        }
-        // Gap filled (byte_fallback, Llama 2 / Mistral / Gemma): characters missing from the vocabulary become
-        // their UTF-8 bytes as <0xNN> tokens; BpeTokenizer would give <unk>. Runs of unknowns are taken together
-        // so that a surrogate pair yields the bytes of its code point.
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            if (tokens[i].Id != unk)
-            {
-                ids.Add(tokens[i].Id);
-                continue;
-            }
-            var start = tokens[i].Offset.Start.GetOffset(piece.Length);
-            var j = i;
-            while (j + 1 < tokens.Count && tokens[j + 1].Id == unk) j++;
-            var end = tokens[j].Offset.End.GetOffset(piece.Length);
-            var byteIds = Encoding.UTF8.GetBytes(piece[start..end]).Select(b => _vocab.GetValueOrDefault($"<0x{b:X2}>", -1)).ToList();
-            if (byteIds.Contains(-1))
-                for (var k = i; k <= j; k++) ids.Add(unk);
-            else
-                ids.AddRange(byteIds);
-            i = j;
-        }
-    }
-
     /// <summary>Loads tokenizer.json, tokenizer_config.json and (when present) special_tokens_map.json from <paramref name="dir"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">the folder does not exist</exception>
     /// <exception cref="FileNotFoundException">tokenizer.json is missing</exception>
@@ -220,15 +145,6 @@ public sealed class HfTokenizer
 
         try
         {
-            var model = root.GetProperty("model");
-            var type = model.TryGetProperty("type", out var ty) ? ty.GetString() : null;
-            if (type != "BPE")
-                throw new NotSupportedException($"{where}: model.type '{type}' is not supported; only BPE tokenizers are.");
-
-            var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var p in model.GetProperty("vocab").EnumerateObject()) vocab[p.Name] = p.Value.GetInt32();
-            var merges = ReadMerges(model.GetProperty("merges"), $"{where}: model.merges");
-
             var added = new List<AddedToken>();
             if (root.TryGetProperty("added_tokens", out var addedJson) && addedJson.ValueKind == JsonValueKind.Array)
                 foreach (var a in addedJson.EnumerateArray())
@@ -239,22 +155,7 @@ public sealed class HfTokenizer
             var normalizer = HfNormalizer.FromJson(Child(root, "normalizer"), $"{where}: normalizer");
             var preTokenizer = HfPreTokenizer.FromJson(Child(root, "pre_tokenizer"), $"{where}: pre_tokenizer");
             var decoder = HfDecoder.FromJson(Child(root, "decoder"), $"{where}: decoder");
-
-            var unknown = StringOrNull(model, "unk_token");
-            var byteFallback = Flag(model, "byte_fallback");
-            if (byteFallback && (unknown is null || !vocab.ContainsKey(unknown)))
-                throw new NotSupportedException($"{where}: model.byte_fallback needs model.unk_token to be in the vocabulary.");
-
-            var bpe = BpeTokenizer.Create(new BpeOptions(vocab)
-            {
-                Merges = merges,
-                ByteLevel = preTokenizer.ByteLevel,
-                UnknownToken = unknown is not null && vocab.ContainsKey(unknown) ? unknown : null,
-                // With byte fallback every unknown character is expanded to bytes, so they must stay apart.
-                FuseUnknownTokens = Flag(model, "fuse_unk") && !byteFallback,
-                ContinuingSubwordPrefix = StringOrNull(model, "continuing_subword_prefix"),
-                EndOfWordSuffix = StringOrNull(model, "end_of_word_suffix"),
-            });
+            var model = HfModel.FromJson(root.GetProperty("model"), preTokenizer, $"{where}: model");
 
             var bos = SpecialToken(cfg, "bos_token") ?? SpecialToken(specialMap?.RootElement, "bos_token");
             var eos = SpecialToken(cfg, "eos_token") ?? SpecialToken(specialMap?.RootElement, "eos_token");
@@ -262,8 +163,7 @@ public sealed class HfTokenizer
             bool? addBos = cfg is { } c1 && c1.TryGetProperty("add_bos_token", out var ab) ? ab.ValueKind == JsonValueKind.True : null;
             bool? addEos = cfg is { } c2 && c2.TryGetProperty("add_eos_token", out var ae) ? ae.ValueKind == JsonValueKind.True : null;
 
-            return new HfTokenizer(bpe, vocab, added, normalizer, preTokenizer, decoder, Flag(model, "ignore_merges"),
-                byteFallback ? vocab[unknown!] : null, bos, eos,
+            return new HfTokenizer(model, added, normalizer, preTokenizer, decoder, bos, eos,
                 tok => SpecialTokenTemplate(tok, postProcessor, addBos, addEos, $"{where}: post_processor"));
         }
         catch (KeyNotFoundException e)
@@ -293,10 +193,12 @@ public sealed class HfTokenizer
         return FromPostProcessor(tok, postProcessor, where);
     }
 
+    private static readonly string[] PostProcessorTypes = ["ByteLevel", "Sequence", "TemplateProcessing", "RobertaProcessing", "BertProcessing"];
+
     private static (int[] Prefix, int[] Suffix) FromPostProcessor(HfTokenizer tok, JsonElement node, string where)
     {
         if (node.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return ([], []);
-        var type = node.GetProperty("type").GetString();
+        var type = HfJson.Type(node, where);
         switch (type)
         {
             case "ByteLevel":
@@ -341,28 +243,8 @@ public sealed class HfTokenizer
                 return ([cls], [sep]);
             }
             default:
-                throw new NotSupportedException($"{where}: post-processor type '{type}' is not supported.");
+                throw HfJson.Unsupported(where, "post-processor", type, PostProcessorTypes);
         }
-    }
-
-    private static List<string> ReadMerges(JsonElement merges, string where)
-    {
-        var result = new List<string>(merges.GetArrayLength());
-        foreach (var m in merges.EnumerateArray())
-        {
-            if (m.ValueKind == JsonValueKind.String)
-            {
-                result.Add(m.GetString()!);
-                continue;
-            }
-            // Newer files write a merge as ["a", "b"]; BpeOptions takes "a b" lines, so neither side may hold a space.
-            var a = m[0].GetString()!;
-            var b = m[1].GetString()!;
-            if (a.Contains(' ') || b.Contains(' '))
-                throw new NotSupportedException($"{where}[{result.Count}]: merge parts containing a space are not supported.");
-            result.Add(a + " " + b);
-        }
-        return result;
     }
 
     private static string? SpecialToken(JsonElement? config, string key)
@@ -381,9 +263,6 @@ public sealed class HfTokenizer
 
     private static bool Flag(JsonElement node, string name) =>
         node.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-
-    private static string? StringOrNull(JsonElement node, string name) =>
-        node.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static JsonDocument ParseJson(string path)
     {
