@@ -45,10 +45,10 @@ internal sealed class HfNormalizer
                 var pattern = HfPattern.FromJson(node.GetProperty("pattern"), $"{where}.pattern");
                 var content = node.GetProperty("content").GetString()!;
                 return text => pattern.Replace(text, content);
-            case "NFC": return text => text.Normalize(NormalizationForm.FormC);
-            case "NFD": return text => text.Normalize(NormalizationForm.FormD);
-            case "NFKC": return text => text.Normalize(NormalizationForm.FormKC);
-            case "NFKD": return text => text.Normalize(NormalizationForm.FormKD);
+            case "NFC": return text => UnicodeForms.Normalize(text, NormalizationForm.FormC);
+            case "NFD": return text => UnicodeForms.Normalize(text, NormalizationForm.FormD);
+            case "NFKC": return text => UnicodeForms.Normalize(text, NormalizationForm.FormKC);
+            case "NFKD": return text => UnicodeForms.Normalize(text, NormalizationForm.FormKD);
             case "Lowercase": return Lowercase;
             case "Strip":
                 var left = HfJson.Bool(node, "strip_left", false);
@@ -77,7 +77,7 @@ internal sealed class HfNormalizer
     {
         if (cleanText) text = CleanText(text);
         if (chineseChars) text = SpaceChineseChars(text);
-        if (stripAccents ?? lowercase) text = RemoveNonSpacingMarks(text.Normalize(NormalizationForm.FormD));
+        if (stripAccents ?? lowercase) text = RemoveNonSpacingMarks(UnicodeForms.Normalize(text, NormalizationForm.FormD));
         if (lowercase) text = Lowercase(text);
         return text;
     };

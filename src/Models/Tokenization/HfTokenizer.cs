@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace BioEval.Models.Tokenization;
@@ -125,8 +126,12 @@ public sealed class HfTokenizer
     }
 
     /// <summary>Loads tokenizer.json, tokenizer_config.json and (when present) special_tokens_map.json from <paramref name="dir"/>.</summary>
+    /// <remarks>
+    /// A folder with a WordPiece <c>vocab.txt</c> and no tokenizer.json (many BERT-family encoders) is read as Hugging
+    /// Face's conversion of <c>BertTokenizer</c> would write its tokenizer.json (<see cref="BertVocab"/>).
+    /// </remarks>
     /// <exception cref="DirectoryNotFoundException">the folder does not exist</exception>
-    /// <exception cref="FileNotFoundException">tokenizer.json is missing</exception>
+    /// <exception cref="FileNotFoundException">neither tokenizer.json nor vocab.txt is there</exception>
     /// <exception cref="InvalidDataException">a file is malformed; the message names the file and field</exception>
     /// <exception cref="NotSupportedException">the file uses a model or component type not supported here</exception>
     public static HfTokenizer FromDirectory(string dir)
@@ -134,14 +139,16 @@ public sealed class HfTokenizer
         ArgumentNullException.ThrowIfNull(dir);
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Tokenizer folder '{dir}' does not exist.");
         var jsonPath = Path.Combine(dir, "tokenizer.json");
-        if (!File.Exists(jsonPath)) throw new FileNotFoundException($"Tokenizer file '{jsonPath}' does not exist.", jsonPath);
+        var vocabPath = Path.Combine(dir, BertVocab.FileName);
+        if (!File.Exists(jsonPath) && !File.Exists(vocabPath))
+            throw new FileNotFoundException($"Tokenizer file '{jsonPath}' does not exist (nor a WordPiece {BertVocab.FileName} beside it).", jsonPath);
 
-        using var tokenizerJson = ParseJson(jsonPath);
         using var config = ParseOptionalJson(Path.Combine(dir, "tokenizer_config.json"));
         using var specialMap = ParseOptionalJson(Path.Combine(dir, "special_tokens_map.json"));
-        var root = tokenizerJson.RootElement;
         var cfg = config?.RootElement;
-        var where = jsonPath;
+        var where = File.Exists(jsonPath) ? jsonPath : vocabPath;
+        using var tokenizerJson = File.Exists(jsonPath) ? ParseJson(jsonPath) : ReadVocab(vocabPath, cfg);
+        var root = tokenizerJson.RootElement;
 
         try
         {
@@ -277,4 +284,16 @@ public sealed class HfTokenizer
     }
 
     private static JsonDocument? ParseOptionalJson(string path) => File.Exists(path) ? ParseJson(path) : null;
+
+    private static JsonDocument ReadVocab(string path, JsonElement? config)
+    {
+        try
+        {
+            return BertVocab.ToTokenizerJson(path, config);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"{path}: not valid UTF-8 ({e.Message}).", e);
+        }
+    }
 }
