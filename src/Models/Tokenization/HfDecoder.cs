@@ -58,11 +58,9 @@ internal sealed class HfDecoder
                 var prepends = node.TryGetProperty("prepend_scheme", out var ps) && ps.ValueKind == JsonValueKind.String
                     ? ps.GetString() != "never"
                     : !node.TryGetProperty("add_prefix_space", out var ap) || ap.GetBoolean();
-                return tokens => tokens.Select((t, i) =>
-                {
-                    var s = t.Replace(replacement, " ");
-                    return i == 0 && prepends && s.StartsWith(' ') ? s[1..] : s;
-                }).ToList();
+                // As Rust does it: in the first token every replacement character is dropped when a prefix was
+                // prepended (not only the leading one), elsewhere each becomes a space.
+                return tokens => tokens.Select((t, i) => t.Replace(replacement, i == 0 && prepends ? "" : " ")).ToList();
             case "WordPiece":
             {
                 // Continuation pieces lose their prefix, other pieces after the first get a space; then, with

@@ -55,8 +55,9 @@ internal sealed class HfNormalizer
                 var right = HfJson.Bool(node, "strip_right", false);
                 return text => left && right ? text.Trim() : left ? text.TrimStart() : right ? text.TrimEnd() : text;
             case "StripAccents":
-                // Removes non-spacing marks only; files pair it with an NFD step before it.
-                return RemoveNonSpacingMarks;
+                // Removes every combining mark (Mn, Mc, Me), unlike BERT's own accent stripping (Mn only); files pair
+                // it with an NFD step before it.
+                return RemoveCombiningMarks;
             case "BertNormalizer":
                 return Bert(
                     cleanText: HfJson.Bool(node, "clean_text", true),
@@ -125,6 +126,15 @@ internal sealed class HfNormalizer
         var sb = new StringBuilder(text.Length);
         foreach (var rune in text.EnumerateRunes())
             if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark) sb.Append(rune.ToString());
+        return sb.ToString();
+    }
+
+    private static string RemoveCombiningMarks(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+            if (Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark))
+                sb.Append(rune.ToString());
         return sb.ToString();
     }
 

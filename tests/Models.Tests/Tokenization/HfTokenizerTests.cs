@@ -118,13 +118,43 @@ public sealed class HfTokenizerTests
         }
     }
 
-    [Fact]
-    public void UnsupportedModelTypesAreRefusedByName()
+    [Theory]
+    [InlineData("model", """{"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0], ["a", -1.0]]}""", "model type 'Unigram'")]
+    [InlineData("model", """{"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}""", "model type 'WordLevel'")]
+    [InlineData("normalizer", """{"type": "Precompiled", "precompiled_charsmap": "AAAA"}""", "normalizer type 'Precompiled'")]
+    [InlineData("normalizer", """{"type": "Sequence", "normalizers": [{"type": "NFC"}, {"type": "Nmt"}]}""", "normalizer.normalizers[1]: normalizer type 'Nmt'")]
+    [InlineData("pre_tokenizer", """{"type": "UnicodeScripts"}""", "pre_tokenizer: pre-tokenizer type 'UnicodeScripts'")]
+    [InlineData("pre_tokenizer", """{"type": "Split", "pattern": {"String": " "}, "behavior": "Sideways", "invert": false}""", "behavior: 'Sideways'")]
+    [InlineData("decoder", """{"type": "CTC", "pad_token": "<pad>", "word_delimiter_token": "|", "cleanup": true}""", "decoder type 'CTC'")]
+    [InlineData("post_processor", """{"type": "Unheard"}""", "post-processor type 'Unheard'")]
+    public void AComponentTypeNotImplementedIsRefusedNamingTheFileThePlaceAndTheType(string field, string json, string expected)
     {
         using var files = new TinyByteLevelTokenizer();
         var path = Path.Combine(files.Dir, "tokenizer.json");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"type\": \"BPE\"", "\"type\": \"Unigram\""));
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        file[field] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        File.WriteAllText(path, file.ToJsonString());
         var e = Assert.Throws<NotSupportedException>(() => HfTokenizer.FromDirectory(files.Dir));
-        Assert.Contains("Unigram", e.Message);
+        Assert.Contains(path, e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void BpeDropoutIsRefusedBecauseItMakesIdsRandom()
+    {
+        using var files = new TinyByteLevelTokenizer();
+        var path = Path.Combine(files.Dir, "tokenizer.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"dropout\": null", "\"dropout\": 0.1"));
+        Assert.Contains("dropout", Assert.Throws<NotSupportedException>(() => HfTokenizer.FromDirectory(files.Dir)).Message);
+    }
+
+    [Fact]
+    public void AComponentWithoutATypeIsAnErrorNamingThePlace()
+    {
+        using var files = new TinyByteLevelTokenizer();
+        var path = Path.Combine(files.Dir, "tokenizer.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"normalizer\": null", "\"normalizer\": {\"lowercase\": true}"));
+        var e = Assert.Throws<InvalidDataException>(() => HfTokenizer.FromDirectory(files.Dir));
+        Assert.Contains($"{path}: normalizer", e.Message);
     }
 }
