@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace BioEval.Models;
 
 /// <summary>
@@ -14,4 +16,11 @@ public interface ITokenCounter
 
     /// <summary>The longest prefix of <paramref name="text"/> that fits in <paramref name="maxTokens"/> tokens.</summary>
     string Truncate(string text, int maxTokens);
+
+    /// <summary>
+    /// Number of tokens the model is sent for <paramref name="messages"/>: the chat as the backend renders and encodes
+    /// it (its chat template, the generation prompt, special tokens), so a builder can guarantee that a prompt and its
+    /// answer fit the context.
+    /// </summary>
+    int CountChatTokens(IReadOnlyList<ChatMessage> messages);
 }

@@ -39,7 +39,9 @@ public static class ModelFactory
             PreferCuda = !string.Equals(s.Option("device"), "cpu", StringComparison.OrdinalIgnoreCase),
             IntraOpNumThreads = Int(s, "threads") ?? 0,
         },
-        ChatTemplateFile: s.Option("chat_template"));
+        ChatTemplateFile: s.Option("chat_template"),
+        // "true" reproduces the reference's input: vLLM 0.6.6 added the tokenizer's BOS to a template that writes one.
+        AddSpecialTokens: Bool(s, "add_special_tokens") ?? false);
 
     private static string RequirePath(ModelSpec s) =>
         s.Path ?? throw new ArgumentException($"Model '{s.Name}' (kind {s.Kind}) needs a \"path\" to its model folder.");
@@ -60,6 +62,11 @@ public static class ModelFactory
             throw new ArgumentException(e.Message, e);
         }
     }
+
+    private static bool? Bool(ModelSpec s, string key) =>
+        s.Option(key) is not { } v ? null
+        : bool.TryParse(v, out var b) ? b
+        : throw new ArgumentException($"Model '{s.Name}': option \"{key}\" must be true or false, got '{v}'.");
 
     /// <summary>Adds a backend (the ONNX engine registers itself this way).</summary>
     public static void Register(string kind, Func<ModelSpec, IChatClient> builder) => Builders[kind] = builder;

@@ -10,16 +10,25 @@ namespace BioEval.Harness.Protocol;
 /// <param name="Pack">The prompt wording.</param>
 /// <param name="Tokens">The model's token counter, for builders that pack to a token budget.</param>
 /// <param name="Options">Protocol options of the run.</param>
+/// <param name="MaxNewTokens">The task's answer length, which a prompt packed to the context must leave room for.</param>
 public sealed record PromptContext(
     IReadOnlyList<Sample> Shuffled,
     int FewShot,
     PromptPack Pack,
     ITokenCounter Tokens,
-    ProtocolOptions Options);
+    ProtocolOptions Options,
+    int MaxNewTokens = 0);
 
 /// <summary>Turns shuffled samples into the chats that are sent to a model.</summary>
 public interface IPromptBuilder
 {
     /// <summary>The items to evaluate, in evaluation order (before any sample limit is applied).</summary>
     IReadOnlyList<EvalItem> Build(PromptContext context);
+}
+
+/// <summary>A builder that packs prompts to token budgets: it names the budgets it uses, for results.json.</summary>
+public interface IBudgetedPromptBuilder : IPromptBuilder
+{
+    /// <summary>The budgets <see cref="IPromptBuilder.Build"/> uses for this model, by name (in tokens).</summary>
+    IReadOnlyDictionary<string, int> Budgets(PromptContext context);
 }

@@ -57,6 +57,15 @@ public sealed class PythonRandom
         _mt[0] = 0x80000000u;
     }
 
+    private PythonRandom(PythonRandom other)
+    {
+        other._mt.CopyTo(_mt, 0);
+        _mti = other._mti;
+    }
+
+    /// <summary>An independent generator in the same state: it gives the draws this one would give next.</summary>
+    public PythonRandom Clone() => new(this);
+
     /// <summary>The next raw 32-bit output of MT19937.</summary>
     public uint NextUInt32()
     {

@@ -44,7 +44,7 @@ public sealed record RunProfile(
         ["BIOEVAL_REPEATS"] = "samples per prompt when sampling",
         ["BIOEVAL_DOCUMENT_SEED"] = "seed of LongHealth's document draws",
         ["BIOEVAL_LONGHEALTH_BUDGET"] = "LongHealth task 1 token budget",
-        ["BIOEVAL_LONGHEALTH_RESERVE"] = "LongHealth: tokens kept free for chat template and answer (default 0, as the reference)",
+        ["BIOEVAL_LONGHEALTH_RESERVE"] = "LongHealth: further tokens kept free in every prompt (default 0; template and answer room is always kept)",
         ["BIOEVAL_STRIP_TRAILING_SEMICOLON"] = "problem lists: really strip a trailing ';' (the reference does not)",
         ["BIOEVAL_PLAIN_MEAN"] = "true: plain means for MedNLI/MeDiSumCode (the reference counts the first sample twice)",
         ["BIOEVAL_NER_SHOTS"] = "NER few-shot examples from the train split (0 = zero-shot; default 3)",

@@ -78,22 +78,32 @@ public static class RunStore
                 },
             },
             ["pairs"] = new JsonArray([.. registry.Pairs.Select(x => (JsonNode)new JsonObject { ["base"] = x.Base, ["bio"] = x.Bio })]),
-            ["results"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
-            {
-                ["task"] = r.Task,
-                ["task_version"] = r.TaskVersion,
-                ["model"] = r.Model,
-                ["backend"] = r.Backend,
-                ["samples"] = r.Samples,
-                ["prompts"] = r.Prompts,
-                ["rejected_prompts"] = r.RejectedPrompts,
-                ["dataset_file"] = Path.GetFileName(r.DatasetFile),
-                ["dataset_sha256"] = r.DatasetSha256,
-                ["prompt_pack_sha256"] = r.PromptPackSha256,
-                ["seconds"] = Math.Round(r.Seconds, 3),
-                ["scores"] = new JsonObject([.. r.Scores.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]),
-            })]),
+            ["results"] = new JsonArray([.. results.Select(ResultJson)]),
         };
+    }
+
+    private static JsonNode ResultJson(TaskResult r)
+    {
+        var json = new JsonObject
+        {
+            ["task"] = r.Task,
+            ["task_version"] = r.TaskVersion,
+            ["model"] = r.Model,
+            ["backend"] = r.Backend,
+            ["samples"] = r.Samples,
+            ["prompts"] = r.Prompts,
+            ["rejected_prompts"] = r.RejectedPrompts,
+            ["dataset_file"] = Path.GetFileName(r.DatasetFile),
+            ["dataset_path"] = r.DatasetFile,
+            ["dataset_sha256"] = r.DatasetSha256,
+            ["prompt_pack_sha256"] = r.PromptPackSha256,
+            ["seconds"] = Math.Round(r.Seconds, 3),
+            ["scores"] = new JsonObject([.. r.Scores.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]),
+        };
+        // Only tasks that pack prompts to a token budget have one (LongHealth).
+        if (r.PromptBudgets is { } budgets)
+            json["prompt_budgets"] = new JsonObject([.. budgets.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]);
+        return json;
     }
 
     /// <summary>An integer of any size as a JSON number (seeds may exceed 64 bits; Python reads them back exactly).</summary>

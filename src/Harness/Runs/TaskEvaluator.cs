@@ -38,7 +38,8 @@ public static class TaskEvaluator
         var watch = Stopwatch.StartNew();
         var tokens = model.GetService<ITokenCounter>()
             ?? throw new InvalidOperationException($"Model '{modelName}' offers no ITokenCounter; every backend must count tokens.");
-        var items = Limit(task.Builder.Build(new PromptContext(prepared.Ordered, task.FewShot, prepared.Pack, tokens, options.Protocol)), options.Limit);
+        var context = new PromptContext(prepared.Ordered, task.FewShot, prepared.Pack, tokens, options.Protocol, task.MaxNewTokens);
+        var items = Limit(task.Builder.Build(context), options.Limit);
 
         var repeats = options.Decoding.Repeats;
         var jobs = items.SelectMany(item => Enumerable.Range(0, repeats).Select(r => (item, repeat: r))).ToList();
@@ -103,6 +104,7 @@ public static class TaskEvaluator
             predictions)
         {
             Chats = turns,
+            PromptBudgets = (task.Builder as IBudgetedPromptBuilder)?.Budgets(context),
         };
     }
 

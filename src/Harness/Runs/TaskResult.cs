@@ -37,6 +37,9 @@ public sealed record TaskResult(
     /// <summary>The chats sent, by item id (written to prompts.jsonl, never into shared snapshots).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ChatTurn>> Chats { get; init; } = new Dictionary<string, IReadOnlyList<ChatTurn>>();
 
+    /// <summary>The token budgets the task's prompts were packed to for this model (LongHealth), or null.</summary>
+    public IReadOnlyDictionary<string, int>? PromptBudgets { get; init; }
+
     /// <summary>Prompts the backend refused (scored as empty answers); see each prediction's error.</summary>
     public int RejectedPrompts => Predictions.Count(p => p.Error is not null);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using System.Text.RegularExpressions;
 
 namespace BioEval.Models.Baselines;
@@ -11,6 +12,9 @@ public sealed partial class ApproximateTokenCounter(int contextLength) : ITokenC
     public int ContextLength { get; } = contextLength;
 
     public int CountTokens(string text) => Pieces().Count(text);
+
+    /// <summary>Baselines have no chat template: a chat is its messages' texts.</summary>
+    public int CountChatTokens(IReadOnlyList<ChatMessage> messages) => messages.Sum(m => CountTokens(m.Text));
 
     public string Truncate(string text, int maxTokens)
     {

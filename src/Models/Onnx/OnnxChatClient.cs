@@ -14,12 +14,15 @@ namespace BioEval.Models.Onnx;
 /// <param name="BatchWindow">How long the scheduler waits for more requests before starting a batch that is not full.</param>
 /// <param name="Session">ONNX Runtime session options (execution provider, threads).</param>
 /// <param name="ChatTemplateFile">A Jinja template file replacing the tokenizer's own chat template.</param>
+/// <param name="AddSpecialTokens">Encode the rendered chat with the tokenizer's special tokens, as the reference's vLLM
+/// 0.6.6 did (a second BOS for templates that write one); see <see cref="ChatPrompt"/>.</param>
 public sealed record OnnxChatOptions(
     int MaxBatchSize = 8,
     int MaxBatchTokens = 4096,
     TimeSpan? BatchWindow = null,
     OnnxSessionOptions? Session = null,
-    string? ChatTemplateFile = null);
+    string? ChatTemplateFile = null,
+    bool AddSpecialTokens = false);
 
 /// <summary>
 /// A model folder (ONNX export + Hugging Face tokenizer files) behind <see cref="IChatClient"/>. Each request's chat
@@ -33,7 +36,7 @@ public sealed class OnnxChatClient : IChatClient
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly OnnxDecoderSession _session;
     private readonly Generator _generator;
-    private readonly ChatTemplate _template;
+    private readonly ChatPrompt _prompt;
     private readonly TokenCounter _counter;
     private readonly HashSet<int> _stops;
     private readonly OnnxChatOptions _options;
@@ -50,10 +53,11 @@ public sealed class OnnxChatClient : IChatClient
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchTokens, 1);
         Tokenizer = HfTokenizer.FromDirectory(modelDirectory);
         var templateSource = _options.ChatTemplateFile is { } file ? File.ReadAllText(file) : null;
-        _template = ChatTemplate.FromTokenizerConfig(Path.Combine(modelDirectory, "tokenizer_config.json"), templateSource);
+        _prompt = new ChatPrompt(Tokenizer, ChatTemplate.FromTokenizerConfig(Path.Combine(modelDirectory, "tokenizer_config.json"), templateSource),
+            _options.AddSpecialTokens);
         _session = OnnxDecoderSession.Open(modelDirectory, _options.Session);
         _generator = new Generator(_session);
-        _counter = new TokenCounter(Tokenizer, _session.ContextLength);
+        _counter = new TokenCounter(Tokenizer, _session.ContextLength, messages => EncodePrompt(messages).Count);
         _stops = [.. _session.EosTokenIds, .. Tokenizer.EosTokenIds];
         _metadata = new ChatClientMetadata($"onnxruntime/{_session.ExecutionProvider}", defaultModelId: name);
         _scheduler = Task.Factory.StartNew(RunScheduler, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -69,12 +73,14 @@ public sealed class OnnxChatClient : IChatClient
     public HfTokenizer Tokenizer { get; }
 
     /// <summary>The exact text the model sees for <paramref name="messages"/> (chat template, generation prompt added).</summary>
-    public string Render(IEnumerable<ChatMessage> messages) =>
-        _template.RenderChat([.. messages.Select(m => (m.Role.Value, m.Text))], addGenerationPrompt: true);
+    public string Render(IEnumerable<ChatMessage> messages) => _prompt.Render(messages);
+
+    /// <summary>The token ids sent for <paramref name="messages"/>: the rendered chat, encoded as the options say.</summary>
+    public IReadOnlyList<int> EncodePrompt(IEnumerable<ChatMessage> messages) => _prompt.Encode(messages);
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var prompt = Tokenizer.Encode(Render(messages), addSpecialTokens: false);
+        var prompt = EncodePrompt(messages);
         if (prompt.Count >= _session.ContextLength)
             throw new PromptTooLongException(Name, prompt.Count, _session.ContextLength);
         var request = new Request(prompt, ToGenerationOptions(options), new TaskCompletionSource<GenerationResult>(TaskCreationOptions.RunContinuationsAsynchronously));

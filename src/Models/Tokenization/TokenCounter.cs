@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace BioEval.Models.Tokenization;
 
 /// <summary>
@@ -7,18 +9,27 @@ namespace BioEval.Models.Tokenization;
 public sealed class TokenCounter : ITokenCounter
 {
     private readonly HfTokenizer _tokenizer;
+    private readonly Func<IReadOnlyList<ChatMessage>, int>? _chatTokens;
 
-    public TokenCounter(HfTokenizer tokenizer, int contextLength)
+    /// <param name="tokenizer">the model's tokenizer</param>
+    /// <param name="contextLength">the model's context length</param>
+    /// <param name="chatTokens">the backend's own count of a chat as it is sent (template, special tokens); without
+    /// one, a chat counts the tokens of its messages' texts only, as a raw prompt without template would</param>
+    public TokenCounter(HfTokenizer tokenizer, int contextLength, Func<IReadOnlyList<ChatMessage>, int>? chatTokens = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
         _tokenizer = tokenizer;
         ContextLength = contextLength;
+        _chatTokens = chatTokens;
     }
 
     public int ContextLength { get; }
 
     public int CountTokens(string text) => _tokenizer.Encode(text, addSpecialTokens: false).Count;
+
+    public int CountChatTokens(IReadOnlyList<ChatMessage> messages) =>
+        _chatTokens?.Invoke(messages) ?? messages.Sum(m => CountTokens(m.Text));
 
     public string Truncate(string text, int maxTokens)
     {

@@ -13,10 +13,12 @@ namespace BioEval.Harness.Tasks.LongHealth;
 /// <list type="bullet">
 /// <item>Task 1: 5 prompts per question (<c>&lt;id&gt;/t1/0..4</c>), the question's answer texts (in
 /// <c>answer_location</c> order) then the patient's other texts (in file order), options A–E, budget
-/// <see cref="ProtocolOptions.LongHealthTask1Budget"/> minus the system prompt's tokens. Expected: the gold letter.</item>
+/// <see cref="ProtocolOptions.LongHealthTask1Budget"/> minus the system prompt's tokens, or the room the context
+/// leaves (below) when that is less. Expected: the gold letter.</item>
 /// <item>Tasks 2 and 3: 10 iterations per question, j = 0..9. Each first draws 10 distractor texts from all other
 /// patients' texts (<c>random.sample</c>), then builds one prompt with options A–F (F from the pack's
-/// <c>optionF</c>) and budget <see cref="ITokenCounter.ContextLength"/> minus the system prompt's tokens. Even j is
+/// <c>optionF</c>) and the room the context leaves: context length minus the answer's tokens, the chat template's
+/// own tokens and the system prompt's tokens. Even j is
 /// task 3 (<c>&lt;id&gt;/t3/j</c>): distractors only, expected "F". Odd j is task 2 (<c>&lt;id&gt;/t2/j</c>): the
 /// answer texts first, then the distractors, expected the gold letter.</item>
 /// </list>
@@ -24,21 +26,27 @@ namespace BioEval.Harness.Tasks.LongHealth;
 /// question, options and raw template, and growing by each document plus one separator); the first document that
 /// does not fit is cut to the remaining tokens with <see cref="ITokenCounter.Truncate"/> and packing stops. The
 /// selected documents are then shuffled and joined with the pack's <c>documentSeparator</c>.
+/// Fit: every prompt is guaranteed to fit with its answer. The chat template's tokens are measured with the model's
+/// own template and tokenizer (<see cref="ITokenCounter.CountChatTokens"/> of the chat with an empty user turn, less
+/// the system prompt's tokens), and each finished prompt is counted as the model will receive it; one whose tokens
+/// plus the task's max new tokens exceed the context (tokens merging across the joins) is packed again with the
+/// budget lowered by the excess, drawing the same random numbers, until it fits.
 /// </summary>
 /// <remarks>
 /// Randomness: one <see cref="PythonRandom"/> seeded with <see cref="ProtocolOptions.DocumentSeed"/> serves the
 /// whole build, called in the reference's order (task 1's shuffles, then per iteration of tasks 2/3 a sample and
 /// a shuffle), so a build is reproducible. The reference never seeds its generator, so its document orders are
 /// not reproducible and cannot be matched exactly. Deliberate deviations from the reference:
+/// the fit guarantee above (the reference's over-counting leaves its prompts about 50–80 tokens of room by accident,
+/// while exact counts would leave 10–15 on an 8k model, less than the template and the answer need);
 /// the separator's budget share is the token count of the separator actually used (the reference counts a
 /// longer string than it joins with); a cut document is plain text (the reference's cut text starts with the
 /// tokenizer's literal BOS string); once the budget is spent no further (empty) document is added; token counts
 /// exclude special tokens (the reference's include BOS once per counted text); an empty document list is
-/// allowed (the reference would fail to unpack it); the task 1 budget is clamped to the model's context length.
-/// <see cref="ProtocolOptions.LongHealthReserve"/> (default 0, as the reference) keeps tokens free in every prompt
-/// for the chat template and the answer, which the reference's budgets do not.
+/// allowed (the reference would fail to unpack it); the task 1 budget is clamped to the room the context leaves.
+/// <see cref="ProtocolOptions.LongHealthReserve"/> (default 0) keeps further tokens free in every prompt.
 /// </remarks>
-public sealed class LongHealthPromptBuilder : IPromptBuilder
+public sealed class LongHealthPromptBuilder : IBudgetedPromptBuilder
 {
     public static readonly LongHealthPromptBuilder Instance = new();
 
@@ -57,6 +65,43 @@ public sealed class LongHealthPromptBuilder : IPromptBuilder
     /// <summary>Field that task 2/3 samples carry the F option in.</summary>
     public const string OptionFField = "answer_f";
 
+    /// <summary>The token budgets of one model's prompts.</summary>
+    /// <param name="Limit">Most tokens a rendered prompt may have: the context less the task's max new tokens.</param>
+    /// <param name="TemplateTokens">The chat template's own tokens (BOS, role headers, generation prompt).</param>
+    /// <param name="SystemTokens">The system prompt's tokens.</param>
+    /// <param name="Task1">Task 1's packing budget (question, options, user template and documents).</param>
+    /// <param name="Tasks23">Tasks 2 and 3's packing budget.</param>
+    private readonly record struct Budget(int Limit, int TemplateTokens, int SystemTokens, int Task1, int Tasks23);
+
+    private static Budget BudgetFor(PromptContext context)
+    {
+        var tokens = context.Tokens;
+        var system = context.Pack.System ?? "";
+        var systemTokens = tokens.CountTokens(system);
+        List<ChatMessage> empty = [.. string.IsNullOrEmpty(system) ? [] : new[] { new ChatMessage(ChatRole.System, system) }, new(ChatRole.User, "")];
+        var templateTokens = Math.Max(0, tokens.CountChatTokens(empty) - systemTokens);
+        var limit = tokens.ContextLength - context.MaxNewTokens;
+        var reserve = context.Options.LongHealthReserve;
+        var room = limit - templateTokens - systemTokens - reserve;
+        return new Budget(limit, templateTokens, systemTokens, Math.Min(context.Options.LongHealthTask1Budget - systemTokens - reserve, room), room);
+    }
+
+    public IReadOnlyDictionary<string, int> Budgets(PromptContext context)
+    {
+        var b = BudgetFor(context);
+        return new Dictionary<string, int>
+        {
+            ["context_length"] = context.Tokens.ContextLength,
+            ["max_new_tokens"] = context.MaxNewTokens,
+            ["prompt_limit"] = b.Limit,
+            ["template_tokens"] = b.TemplateTokens,
+            ["system_tokens"] = b.SystemTokens,
+            ["reserve"] = context.Options.LongHealthReserve,
+            ["task1_budget"] = b.Task1,
+            ["task2_3_budget"] = b.Tasks23,
+        };
+    }
+
     public IReadOnlyList<EvalItem> Build(PromptContext context)
     {
         var pack = context.Pack;
@@ -65,13 +110,28 @@ public sealed class LongHealthPromptBuilder : IPromptBuilder
         var phrase = pack.String(LongHealthAnswerParser.AnswerPhraseKey);
         var packer = new Packer(tokens, pack.String(SeparatorKey), pack.User.Replace("{answer_phrase}", phrase, StringComparison.Ordinal));
         var optionF = pack.String(OptionFKey);
-        var systemTokens = tokens.CountTokens(pack.System ?? "");
         var samples = context.Shuffled;
         var items = new List<EvalItem>();
+        var budget = BudgetFor(context);
 
-        // Clamped to the context: the reference's fixed 8140 assumes an 8k model; a shorter context would overflow.
-        var reserve = context.Options.LongHealthReserve;
-        var task1Budget = Math.Min(context.Options.LongHealthTask1Budget, tokens.ContextLength) - systemTokens - reserve;
+        // Packs with a trial copy of the generator; a prompt that does not fit is packed again with a lower budget
+        // from the same state, so the draws that are kept do not depend on how many attempts it took.
+        EvalItem Fitted(int documentBudget, Func<int, PythonRandom, EvalItem> make)
+        {
+            while (true)
+            {
+                var trial = random.Clone();
+                var item = make(documentBudget, trial);
+                var excess = tokens.CountChatTokens(item.Messages) - budget.Limit;
+                if (excess <= 0 || documentBudget <= 0)
+                {
+                    random = trial;
+                    return item;
+                }
+                documentBudget = Math.Max(0, documentBudget - excess);
+            }
+        }
+
         foreach (var sample in samples)
         {
             var answerDocs = AnswerTexts(sample);
@@ -79,14 +139,17 @@ public sealed class LongHealthPromptBuilder : IPromptBuilder
             var options = Options(sample, "abcde");
             for (var j = 0; j < Task1Prompts; j++)
             {
-                var documents = packer.Select(answerDocs, otherDocs, sample.Field("question"), options, task1Budget);
-                random.Shuffle(documents);
-                items.Add(Item(pack, sample, 1, j, sample.Reference, null, packer.Join(documents), options, phrase));
+                var prompt = j;
+                items.Add(Fitted(budget.Task1, (b, r) =>
+                {
+                    var documents = packer.Select(answerDocs, otherDocs, sample.Field("question"), options, b);
+                    r.Shuffle(documents);
+                    return Item(pack, sample, 1, prompt, sample.Reference, null, packer.Join(documents), options, phrase);
+                }));
             }
         }
 
         var pools = DistractorPools(samples);
-        var fullBudget = tokens.ContextLength - systemTokens - reserve;
         foreach (var sample in samples)
         {
             var pool = pools[sample.Field(LongHealthLoader.PatientIdField)];
@@ -97,9 +160,13 @@ public sealed class LongHealthPromptBuilder : IPromptBuilder
             {
                 var distractors = random.Sample(pool, Math.Min(Distractors, pool.Count));
                 var task3 = j % 2 == 0;
-                var documents = packer.Select(task3 ? [] : answerDocs, distractors, sample.Field("question"), options, fullBudget);
-                random.Shuffle(documents);
-                items.Add(Item(pack, sample, task3 ? 3 : 2, j, task3 ? "F" : sample.Reference, optionF, packer.Join(documents), options, phrase));
+                var prompt = j;
+                items.Add(Fitted(budget.Tasks23, (b, r) =>
+                {
+                    var documents = packer.Select(task3 ? [] : answerDocs, distractors, sample.Field("question"), options, b);
+                    r.Shuffle(documents);
+                    return Item(pack, sample, task3 ? 3 : 2, prompt, task3 ? "F" : sample.Reference, optionF, packer.Join(documents), options, phrase);
+                }));
             }
         }
         return items;
