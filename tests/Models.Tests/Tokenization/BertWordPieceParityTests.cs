@@ -65,58 +65,47 @@ public sealed class BertWordPieceParityTests : IDisposable
         Assert.Equal("unaffable don ' t, really?", tokenizer.Decode(tokenizer.Encode("Unaffable don't , really ?", false), skipSpecialTokens: true));
     }
 
+    /// <summary>A temporary folder holding only vocab.txt (given lines, or the real vocabulary) and a tokenizer_config.json.</summary>
+    private sealed class VocabOnlyFolder : IDisposable
+    {
+        public VocabOnlyFolder(string config, string[]? lines = null)
+        {
+            if (lines is null) File.Copy(BertVocabFiles.VocabPath, Path.Combine(Dir, "vocab.txt"));
+            else File.WriteAllLines(Path.Combine(Dir, "vocab.txt"), lines);
+            File.WriteAllText(Path.Combine(Dir, "tokenizer_config.json"), config);
+        }
+
+        public string Dir { get; } = Directory.CreateTempSubdirectory("bioeval-vocab-only-").FullName;
+
+        public void Dispose() => Directory.Delete(Dir, recursive: true);
+    }
+
     [Fact]
     public void AFolderWithOnlyVocabTxtReadsAsHuggingFaceConvertsBertTokenizer()
     {
-        var dir = Directory.CreateTempSubdirectory("bioeval-vocab-only-").FullName;
-        try
-        {
-            File.Copy(BertVocabFiles.VocabPath, Path.Combine(dir, "vocab.txt"));
-            File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"do_lower_case": true}""");
-            var fromVocab = HfTokenizer.FromDirectory(dir);
-            var cases = Cases;
-            TokenizerParityTests.AssertSameIds(cases, RustTokenizers.Encode(Json, cases, addSpecialTokens: true), fromVocab, addSpecialTokens: true);
-            TokenizerParityTests.AssertSameIds(cases, RustTokenizers.Encode(Json, cases, addSpecialTokens: false), fromVocab, addSpecialTokens: false);
-            Assert.Equal([101, 7592, 2088, 102], fromVocab.Encode("Hello World", addSpecialTokens: true));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var folder = new VocabOnlyFolder("""{"do_lower_case": true}""");
+        var fromVocab = HfTokenizer.FromDirectory(folder.Dir);
+        var cases = Cases;
+        TokenizerParityTests.AssertSameIds(cases, RustTokenizers.Encode(Json, cases, addSpecialTokens: true), fromVocab, addSpecialTokens: true);
+        TokenizerParityTests.AssertSameIds(cases, RustTokenizers.Encode(Json, cases, addSpecialTokens: false), fromVocab, addSpecialTokens: false);
+        Assert.Equal([101, 7592, 2088, 102], fromVocab.Encode("Hello World", addSpecialTokens: true));
     }
 
     [Fact]
     public void ACasedVocabTxtFolderKeepsCaseAndAccentsWhenTheConfigSaysSo()
     {
-        var dir = Directory.CreateTempSubdirectory("bioeval-vocab-cased-").FullName;
-        try
-        {
-            File.Copy(BertVocabFiles.VocabPath, Path.Combine(dir, "vocab.txt"));
-            File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"do_lower_case": false}""");
-            using var cased = new RustTokenizers.Altered(Json, json => json["normalizer"] = System.Text.Json.Nodes.JsonNode.Parse(
-                """{"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": false}"""));
-            var cases = Cases;
-            TokenizerParityTests.AssertSameIds(cases, RustTokenizers.Encode(cased.Path, cases, addSpecialTokens: true), HfTokenizer.FromDirectory(dir), addSpecialTokens: true);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var folder = new VocabOnlyFolder("""{"do_lower_case": false}""");
+        using var cased = new RustTokenizers.Altered(Json, json => json["normalizer"] = System.Text.Json.Nodes.JsonNode.Parse(
+            """{"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": false}"""));
+        var cases = Cases;
+        TokenizerParityTests.AssertSameIds(cases, RustTokenizers.Encode(cased.Path, cases, addSpecialTokens: true), HfTokenizer.FromDirectory(folder.Dir), addSpecialTokens: true);
     }
 
     [Fact]
     public void ARepeatedLineInVocabTxtIsRefusedWithItsLineNumber()
     {
-        var dir = Directory.CreateTempSubdirectory("bioeval-vocab-bad-").FullName;
-        try
-        {
-            File.WriteAllLines(Path.Combine(dir, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "a"]);
-            var e = Assert.Throws<InvalidDataException>(() => HfTokenizer.FromDirectory(dir));
-            Assert.Contains("vocab.txt: line 7", e.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var folder = new VocabOnlyFolder("{}", ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "a"]);
+        var e = Assert.Throws<InvalidDataException>(() => HfTokenizer.FromDirectory(folder.Dir));
+        Assert.Contains("vocab.txt: line 7", e.Message);
     }
 }

@@ -12,6 +12,18 @@ internal static class ReferenceTokenizers
 {
     private static readonly Dictionary<string, HfTokenizer> Loaded = [];
 
+    /// <summary>
+    /// The post-processor of Meta's current Llama 3 files, which adds &lt;|begin_of_text|&gt;; the npm package has an
+    /// older file without it, so tests write this into a copy.
+    /// </summary>
+    public const string Llama3BeginOfText = """
+        {"type": "TemplateProcessing",
+         "single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+         "pair": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                  {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
+         "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [128000], "tokens": ["<|begin_of_text|>"]}}}
+        """;
+
     public static string CasesFile => Path.Combine(Repository.Root, "tests", "Models.Tests", "Tokenization", "parity-cases.json");
 
     public static string[] Cases => JsonSerializer.Deserialize<string[]>(File.ReadAllText(CasesFile))!;

