@@ -78,6 +78,23 @@ public sealed class EngineVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATokenizerWithAComponentTypeNotImplementedIsRefusedNamingTheFileAndTheType()
+    {
+        var dir = Path.Combine(Path.GetDirectoryName(_model)!, "precompiled-normalizer");
+        Directory.CreateDirectory(dir);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_model, "tokenizer.json")))!;
+        json["normalizer"] = System.Text.Json.Nodes.JsonNode.Parse("""{"type": "Precompiled", "precompiled_charsmap": "AAAA"}""");
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), json.ToJsonString());
+        var input = Path.Combine(dir, "lines.txt");
+        File.WriteAllLines(input, ["x"]);
+        var (code, stdout, stderr) = await CliProcess.RunAsync("tokenize", "--tokenizer", dir, "--input", input);
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains(Path.Combine(dir, "tokenizer.json"), stderr);
+        Assert.Contains("normalizer type 'Precompiled' is not supported", stderr);
+    }
+
+    [Fact]
     public async Task RenderPrintsOneTextObjectPerConversationWithTheGenerationPrompt()
     {
         var messages = Path.Combine(Path.GetDirectoryName(_model)!, "chats.json");
