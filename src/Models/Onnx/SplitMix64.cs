@@ -17,6 +17,19 @@ public sealed class SplitMix64(ulong seed)
         return z ^ (z >> 31);
     }
 
+    /// <summary>Uniform integer in [0, <paramref name="bound"/>), without bias (Lemire's multiply-and-reject).</summary>
+    public int NextBelow(int bound)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bound);
+        var range = (ulong)bound;
+        var threshold = (0UL - range) % range;
+        while (true)
+        {
+            var high = Math.BigMul(NextUInt64(), range, out var low);
+            if (low >= threshold) return (int)high;
+        }
+    }
+
     /// <summary>Uniform double in [0, 1) from the top 53 bits (exact, no rounding bias).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 }
