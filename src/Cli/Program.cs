@@ -7,6 +7,7 @@ foreach (var verb in new[]
     RunVerb.Create(),
     ShuffleVerb.Create(),
     ScoreVerb.Create(),
+    StatsVerb.Create(),
     TokenizeVerb.Create(),
     RenderVerb.Create(),
     MakeTinyVerb.Create(),

@@ -30,6 +30,59 @@ public sealed class OutsideInterfaceTests
     }
 
     [Fact]
+    public async Task StatsPrintsTheIssuesFieldsWithHandWorkedValues()
+    {
+        var input = WriteLines(
+            """{"id": "m", "test": "mcnemar", "base": [1, 0, 0, 0, 0], "bio": [0, 1, 1, 1, 1]}""",
+            """{"id": 2, "test": "permutation", "base": [0, 0, 0], "bio": [1, 2, 3]}""",
+            """{"id": "b", "test": "bootstrap", "base": [0, 0], "bio": [0.5, 0.5]}""",
+            """{"id": "a", "test": "adjust", "p_values": [0.01, 0.04, 0.03]}""");
+        var (code, stdout, stderr) = await CliProcess.RunAsync("stats", "--input", input, "--resamples", "999", "--seed", "4");
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(4, lines.Length);
+        string[] fields = ["id", "test", "n", "delta", "ci_low", "ci_high", "p_value"];
+        Assert.All(lines[..3], l => Assert.Equal(fields, l.EnumerateObject().Select(p => p.Name)));
+        // McNemar: b = 1, c = 4, p = 2·6/32. Sign flips of 1, 2, 3: two of eight reach |6|. Constant differences:
+        // a point interval and the smallest bootstrap p, 1/1000.
+        Assert.Equal(0.375, lines[0].GetProperty("p_value").GetDouble(), 12);
+        Assert.Equal(0.6, lines[0].GetProperty("delta").GetDouble(), 12);
+        Assert.Equal(2, lines[1].GetProperty("id").GetInt32());
+        Assert.Equal(0.25, lines[1].GetProperty("p_value").GetDouble(), 12);
+        Assert.Equal((0.5, 0.5, 0.001), (lines[2].GetProperty("ci_low").GetDouble(), lines[2].GetProperty("ci_high").GetDouble(), lines[2].GetProperty("p_value").GetDouble()));
+        Assert.Equal(["id", "holm", "bh"], lines[3].EnumerateObject().Select(p => p.Name));
+        Assert.Equal([0.03, 0.06, 0.06], lines[3].GetProperty("holm").EnumerateArray().Select(v => Math.Round(v.GetDouble(), 12)));
+        Assert.Equal([0.03, 0.04, 0.04], lines[3].GetProperty("bh").EnumerateArray().Select(v => Math.Round(v.GetDouble(), 12)));
+    }
+
+    [Theory]
+    [InlineData("""{"id": "x", "test": "mcnemar", "base": [1], "bio": [0.5]}""", "0/1 scores")]
+    [InlineData("""{"id": "x", "test": "permutation", "base": [1, 2], "bio": [1]}""", "equal lengths")]
+    [InlineData("""{"id": "x", "test": "ttest", "base": [1], "bio": [1]}""", "\"test\" must be one of")]
+    [InlineData("""{"id": "x", "test": "adjust", "p_values": [0.5, 2]}""", "[0, 1]")]
+    [InlineData("not json", "not valid JSON")]
+    public async Task StatsNamesTheBadLineAndExitsWithTwo(string bad, string expected)
+    {
+        var input = WriteLines("""{"id": "ok", "test": "bootstrap", "base": [0, 1], "bio": [1, 1]}""", bad);
+        var (code, stdout, stderr) = await CliProcess.RunAsync("stats", "--input", input);
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains($"{input}:2", stderr);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task BenchStatsEndsWithOneJsonObjectOfItsFigures()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync("bench", "stats", "--samples", "30", "--resamples", "20", "--threads", "1");
+        Assert.True(code == 0, stderr);
+        var last = JsonDocument.Parse(stdout.TrimEnd().Split('\n').Last()).RootElement;
+        Assert.Equal(["comparisons", "samples_per_task", "resamples", "threads", "seconds"], last.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(276, last.GetProperty("comparisons").GetInt32());
+        Assert.True(last.GetProperty("seconds").GetDouble() > 0);
+    }
+
+    [Fact]
     public async Task ScoreNamesTheBadLineAndExitsWithTwo()
     {
         var input = WriteLines("{\"id\":\"a\",\"prediction\":\"x\",\"reference\":\"y\"}", "{\"id\":\"b\",\"prediction\":\"x\"}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using BioEval.Harness.Statistics;
 using BioEval.Models.Tiny;
 using BioEval.PeerEngines;
 
@@ -63,7 +64,30 @@ internal static class BenchVerb
             Console.Out.WriteLine(result.ToJsonLine());
             return 0;
         });
-        var bench = new Command("bench", "Speed benchmarks.") { engine };
+        var samples = new Option<int>("--samples") { Description = "Samples per task.", DefaultValueFactory = _ => 1_000 };
+        var resamples = new Option<int>("--resamples") { Description = "Bootstrap and sign-flip resamples.", DefaultValueFactory = _ => PairedBootstrap.DefaultResamples };
+        var statsThreads = new Option<int?>("--threads") { Description = "Tasks computed in parallel (default: all cores)." };
+        var stats = new Command("stats", "Seconds for the statistics of a paper-sized run: 12 pairs × 7 tasks × every per-sample metric, bootstrap and exact tests, Holm and BH.")
+        {
+            samples, resamples, statsThreads,
+        };
+        stats.SetAction(parseResult =>
+        {
+            var (n, b) = (parseResult.GetValue(samples), parseResult.GetValue(resamples));
+            if (n < 21 || b < 1)
+            {
+                Console.Error.WriteLine($"bioeval bench stats: --samples must be at least 21 and --resamples at least 1, got {n} and {b}.");
+                return 2;
+            }
+            StatisticsWorkload.Run(samples: 50, resamples: 50); // warm-up: JIT, not timed
+            var t = StatisticsWorkload.Run(n, b, parseResult.GetValue(statsThreads) ?? 0);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{t.Comparisons} comparisons over {t.Tasks} tasks, {t.SamplesPerTask} samples each, {t.Resamples} resamples, {t.Threads} thread(s): {t.Seconds:F3} s"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"comparisons\":{t.Comparisons},\"samples_per_task\":{t.SamplesPerTask},\"resamples\":{t.Resamples},\"threads\":{t.Threads},\"seconds\":{Math.Round(t.Seconds, 3)}}}"));
+            return 0;
+        });
+        var bench = new Command("bench", "Speed benchmarks.") { engine, stats };
         return bench;
     }
 }

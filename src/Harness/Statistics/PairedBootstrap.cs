@@ -1,4 +1,3 @@
-using System.Numerics;
 using BioEval.Models.Onnx;
 
 namespace BioEval.Harness.Statistics;
@@ -76,7 +75,7 @@ public static class PairedBootstrap
             for (var k = 0; k < clusters; k++)
             {
                 var c = rng.NextBelow(clusters);
-                Add(acc, flat.AsSpan(c * comparisons, comparisons));
+                Vectors.Add(acc, flat.AsSpan(c * comparisons, comparisons));
                 size += sizes[c];
             }
             for (var j = 0; j < comparisons; j++) means[j * resamples + r] = acc[j] / size;
@@ -115,14 +114,5 @@ public static class PairedBootstrap
         var lo = (int)Math.Floor(h);
         var hi = Math.Min(lo + 1, sorted.Length - 1);
         return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-    }
-
-    private static void Add(Span<double> acc, ReadOnlySpan<double> row)
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= row.Length - Vector<double>.Count; i += Vector<double>.Count)
-                (new Vector<double>(acc[i..]) + new Vector<double>(row[i..])).CopyTo(acc[i..]);
-        for (; i < row.Length; i++) acc[i] += row[i];
     }
 }

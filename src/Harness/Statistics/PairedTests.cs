@@ -55,39 +55,74 @@ public static class PairedTests
     {
         ArgumentOutOfRangeException.ThrowIfZero(differences.Count);
         var n = differences.Count;
-        var observed = Math.Abs(differences.Sum());
+        var observed = 0.0;
+        for (var i = 0; i < n; i++) observed += differences[i];
+        observed = Math.Abs(observed);
         var threshold = observed - TieTolerance * observed;
         if (n <= ExactSignFlipLimit)
         {
-            // Gray code: each step flips one sign, so the sum changes by ±2·d.
-            var sum = differences.Sum();
-            var signs = new bool[n];
-            long count = Math.Abs(sum) >= threshold ? 1 : 0;
+            // Each assignment summed afresh in index order, as the observed one is: an incremental (Gray code) sum
+            // drifts by more than the tie tolerance over a million flips, and ties are common (scores are rounded).
+            long count = 0;
             var total = 1L << n;
-            for (long k = 1; k < total; k++)
+            for (long mask = 0; mask < total; mask++)
             {
-                var bit = System.Numerics.BitOperations.TrailingZeroCount(k);
-                sum += signs[bit] ? 2 * differences[bit] : -2 * differences[bit];
-                signs[bit] = !signs[bit];
+                var sum = 0.0;
+                for (var i = 0; i < n; i++) sum += ((mask >> i) & 1) == 0 ? differences[i] : -differences[i];
                 if (Math.Abs(sum) >= threshold) count++;
             }
             return (double)count / total;
         }
+        return SignFlip([.. differences], 1, resamples, seed)[0];
+    }
+
+    /// <summary>
+    /// The Monte Carlo sign-flip test of several comparisons over the same samples at once (the pairs and metrics of a
+    /// task), sharing the sign draws: <paramref name="differences"/> is sample-major, sample i's comparisons at
+    /// i·<paramref name="comparisons"/>. Samples of <see cref="ExactSignFlipLimit"/> or fewer are enumerated exactly,
+    /// comparison by comparison. One comparison gives what <see cref="SignFlip(IReadOnlyList{double}, int, ulong)"/> gives.
+    /// </summary>
+    public static double[] SignFlip(ReadOnlySpan<double> differences, int comparisons, int resamples, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(comparisons, 1);
+        if (differences.Length == 0 || differences.Length % comparisons != 0)
+            throw new ArgumentException($"{differences.Length} values are not a whole number of samples of {comparisons} comparisons.", nameof(differences));
+        var n = differences.Length / comparisons;
+        var p = new double[comparisons];
+        if (n <= ExactSignFlipLimit)
+        {
+            for (var j = 0; j < comparisons; j++)
+            {
+                var column = new double[n];
+                for (var i = 0; i < n; i++) column[i] = differences[i * comparisons + j];
+                p[j] = SignFlip(column, resamples, seed);
+            }
+            return p;
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(resamples, 1);
+        var threshold = new double[comparisons];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < comparisons; j++) threshold[j] += differences[i * comparisons + j];
+        for (var j = 0; j < comparisons; j++) threshold[j] = Math.Abs(threshold[j]) * (1 - TieTolerance);
+        var hits = new int[comparisons];
+        var acc = new double[comparisons];
         var rng = new SplitMix64(seed);
-        var hits = 0;
         for (var r = 0; r < resamples; r++)
         {
-            var s = 0.0;
-            for (var i = 0; i < n; i += 64)
+            Array.Clear(acc);
+            ulong bits = 0;
+            for (var i = 0; i < n; i++, bits >>= 1)
             {
-                var bits = rng.NextUInt64();
-                for (var j = i; j < Math.Min(n, i + 64); j++, bits >>= 1)
-                    s += (bits & 1) == 0 ? differences[j] : -differences[j];
+                if (i % 64 == 0) bits = rng.NextUInt64();
+                var row = differences.Slice(i * comparisons, comparisons);
+                if ((bits & 1) == 0) Vectors.Add(acc, row);
+                else Vectors.Subtract(acc, row);
             }
-            if (Math.Abs(s) >= threshold) hits++;
+            for (var j = 0; j < comparisons; j++)
+                if (Math.Abs(acc[j]) >= threshold[j]) hits[j]++;
         }
-        return (hits + 1.0) / (resamples + 1.0);
+        for (var j = 0; j < comparisons; j++) p[j] = (hits[j] + 1.0) / (resamples + 1.0);
+        return p;
     }
 
     internal static void CheckPaired(IReadOnlyList<double> baseScores, IReadOnlyList<double> bioScores)

@@ -79,6 +79,19 @@ public sealed class PairedStatisticsTests
             Assert.Equal(PairedBootstrap.Run(new double[5], columns[j], null, 2000, seed: 9), together[j]);
     }
 
+    [Theory]
+    [InlineData(8)]   // exact enumeration, column by column
+    [InlineData(40)]  // Monte Carlo with shared sign draws
+    public void SignFlipsOfSeveralComparisonsGiveEachWhatItWouldGetAlone(int n)
+    {
+        var random = new Random(n);
+        double[][] columns = [.. Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble() - 0.45, 3)).ToArray())];
+        var together = PairedTests.SignFlip([.. Enumerable.Range(0, n).SelectMany(i => columns.Select(c => c[i]))], 3, 500, seed: 11);
+        for (var j = 0; j < 3; j++)
+            Assert.Equal(PairedTests.SignFlip(columns[j], 500, seed: 11), together[j]);
+        Assert.Contains(together, p => p < 1);
+    }
+
     [Fact]
     public void TheQuantileInterpolatesLinearlyBetweenOrderStatistics()
     {
