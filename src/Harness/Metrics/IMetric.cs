@@ -1,12 +1,21 @@
+using System.Text.Json.Serialization;
 using BioEval.Harness.Datasets;
 
 namespace BioEval.Harness.Metrics;
 
 /// <summary>Whether a larger value of a metric is better.</summary>
-public enum MetricDirection { HigherIsBetter, LowerIsBetter }
+public enum MetricDirection
+{
+    [JsonStringEnumMemberName("higher_is_better")] HigherIsBetter,
+    [JsonStringEnumMemberName("lower_is_better")] LowerIsBetter,
+}
 
-/// <summary>A metric's output name and direction, e.g. <c>rouge1</c>, higher is better.</summary>
-public sealed record MetricInfo(string Name, MetricDirection Direction = MetricDirection.HigherIsBetter);
+/// <summary>A metric's output name, direction and unit, e.g. <c>rouge1</c>, higher is better, a fraction.</summary>
+public sealed record MetricInfo(string Name, MetricDirection Direction = MetricDirection.HigherIsBetter, string Unit = MetricInfo.Fraction)
+{
+    /// <summary>Values from 0 to 1 (accuracies, F-measures, ratios); reports show them in percent.</summary>
+    public const string Fraction = "fraction";
+}
 
 /// <summary>What a metric sees of one evaluated sample.</summary>
 /// <param name="RawOutput">The model's output as generated.</param>

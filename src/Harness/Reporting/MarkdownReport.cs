@@ -39,12 +39,14 @@ public static class MarkdownReport
             foreach (var pair in registry.Pairs)
             {
                 if (!byModel.TryGetValue(pair.Base, out var b) || !byModel.TryGetValue(pair.Bio, out var o)) continue;
-                foreach (var (metric, baseValue) in b.Scores)
+                foreach (var metric in b.Metrics)
                 {
-                    if (!o.Scores.TryGetValue(metric, out var bioValue)) continue;
-                    var delta = bioValue - baseValue;
-                    var better = Math.Abs(delta) < 1e-12 ? "tie" : delta > 0 ? "bio" : "base";
-                    sb.AppendLine(Inv($"| {pair.Base} → {pair.Bio} | {metric} | {baseValue * 100:F2} | {bioValue * 100:F2} | {delta * 100:+0.00;-0.00;0.00} | {better} |"));
+                    if (!o.Scores.TryGetValue(metric.Name, out var bioValue)) continue;
+                    var delta = bioValue - metric.Value;
+                    // The better side follows the metric's direction, not the sign of Δ.
+                    var gain = metric.Improvement(bioValue);
+                    var better = Math.Abs(gain) < 1e-12 ? "tie" : gain > 0 ? "bio" : "base";
+                    sb.AppendLine(Inv($"| {pair.Base} → {pair.Bio} | {metric.Name} | {metric.Value * 100:F2} | {bioValue * 100:F2} | {delta * 100:+0.00;-0.00;0.00} | {better} |"));
                 }
             }
         }

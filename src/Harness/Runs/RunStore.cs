@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Numerics;
 using System.Reflection;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -7,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BioEval.Harness.Registry;
 using BioEval.Harness.Reporting;
+using BioEval.Harness.Results;
 
 namespace BioEval.Harness.Runs;
 
@@ -19,13 +18,10 @@ namespace BioEval.Harness.Runs;
 /// </summary>
 public static class RunStore
 {
-    public const int FormatVersion = 1;
-
     /// <summary>The tool's version (assembly informational version).</summary>
     public static string ToolVersion =>
         typeof(RunStore).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes all files for <paramref name="results"/>; returns the output folder.</summary>
@@ -33,81 +29,35 @@ public static class RunStore
     {
         var dir = outputDir ?? profile.OutputDir;
         Directory.CreateDirectory(dir);
-        WriteAtomic(Path.Combine(dir, "results.json"), ResultsJson(profile, registry, results, started).ToJsonString(Indented) + "\n");
+        WriteAtomic(Path.Combine(dir, "results.json"), ResultsFile.Serialize(Results(profile, registry, results, started)));
         WriteAtomic(Path.Combine(dir, "predictions.jsonl"), PredictionLines(results));
         WriteAtomic(Path.Combine(dir, "prompts.jsonl"), PromptLines(results));
         WriteAtomic(Path.Combine(dir, "report.md"), MarkdownReport.Render(profile, registry, results));
         return dir;
     }
 
-    /// <summary>The content of results.json.</summary>
-    public static JsonObject ResultsJson(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started)
+    /// <summary>The content of results.json, as the contract types hold it.</summary>
+    public static ResultsDocument Results(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started)
     {
         var d = profile.Decoding;
         var p = profile.Protocol;
-        return new JsonObject
-        {
-            ["format_version"] = FormatVersion,
-            ["tool"] = "bioeval",
-            ["tool_version"] = ToolVersion,
-            ["profile"] = profile.Name,
-            ["started_utc"] = started.UtcDateTime.ToString("O"),
-            ["finished_utc"] = DateTimeOffset.UtcNow.UtcDateTime.ToString("O"),
-            ["config"] = new JsonObject
-            {
-                ["models_file"] = profile.ModelsFile,
-                ["data_dir"] = profile.DataDir,
-                ["limit"] = profile.Limit,
-                ["decoding"] = new JsonObject
-                {
-                    ["strategy"] = d.IsGreedy ? "greedy" : "sampling",
-                    ["temperature"] = d.Temperature,
-                    ["top_p"] = d.TopP,
-                    ["seed"] = Integer(d.Seed),
-                    ["repeats"] = d.Repeats,
-                },
-                ["protocol"] = new JsonObject
-                {
-                    ["shuffle_seed"] = Integer(p.ShuffleSeed),
-                    ["document_seed"] = Integer(p.DocumentSeed),
-                    ["longhealth_task1_budget"] = p.LongHealthTask1Budget,
-                    ["longhealth_reserve"] = p.LongHealthReserve,
-                    ["ner_few_shot"] = p.NerFewShot,
-                    ["strip_trailing_semicolon"] = p.StripTrailingSemicolon,
-                    ["reference_averaging"] = p.ReferenceAveraging,
-                },
-            },
-            ["pairs"] = new JsonArray([.. registry.Pairs.Select(x => (JsonNode)new JsonObject { ["base"] = x.Base, ["bio"] = x.Bio })]),
-            ["results"] = new JsonArray([.. results.Select(ResultJson)]),
-        };
+        return new ResultsDocument(
+            SchemaVersion: ResultsDocument.CurrentSchemaVersion,
+            Tool: "bioeval",
+            ToolVersion: ToolVersion,
+            Profile: profile.Name,
+            StartedUtc: started.ToUniversalTime(),
+            FinishedUtc: DateTimeOffset.UtcNow,
+            Config: new RunConfigRecord(profile.ModelsFile, profile.DataDir, profile.Limit,
+                new DecodingRecord(d.IsGreedy ? "greedy" : "sampling", d.Temperature, d.TopP, d.Seed, d.Repeats),
+                new ProtocolRecord(p.ShuffleSeed, p.DocumentSeed, p.LongHealthTask1Budget, p.LongHealthReserve, p.NerFewShot,
+                    p.StripTrailingSemicolon, p.ReferenceAveraging)),
+            Pairs: [.. registry.Pairs.Select(x => new PairRecord(x.Base, x.Bio))],
+            Results: [.. results.Select(r => new TaskModelResult(
+                r.Task, r.TaskVersion, r.Model, r.Backend, r.Samples, r.Prompts, r.RejectedPrompts,
+                Path.GetFileName(r.DatasetFile), r.DatasetFile, r.DatasetSha256, r.PromptPackSha256, Math.Round(r.Seconds, 3),
+                r.Metrics, r.PromptBudgets))]);
     }
-
-    private static JsonNode ResultJson(TaskResult r)
-    {
-        var json = new JsonObject
-        {
-            ["task"] = r.Task,
-            ["task_version"] = r.TaskVersion,
-            ["model"] = r.Model,
-            ["backend"] = r.Backend,
-            ["samples"] = r.Samples,
-            ["prompts"] = r.Prompts,
-            ["rejected_prompts"] = r.RejectedPrompts,
-            ["dataset_file"] = Path.GetFileName(r.DatasetFile),
-            ["dataset_path"] = r.DatasetFile,
-            ["dataset_sha256"] = r.DatasetSha256,
-            ["prompt_pack_sha256"] = r.PromptPackSha256,
-            ["seconds"] = Math.Round(r.Seconds, 3),
-            ["scores"] = new JsonObject([.. r.Scores.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]),
-        };
-        // Only tasks that pack prompts to a token budget have one (LongHealth).
-        if (r.PromptBudgets is { } budgets)
-            json["prompt_budgets"] = new JsonObject([.. budgets.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))]);
-        return json;
-    }
-
-    /// <summary>An integer of any size as a JSON number (seeds may exceed 64 bits; Python reads them back exactly).</summary>
-    private static JsonNode Integer(BigInteger value) => JsonNode.Parse(value.ToString(CultureInfo.InvariantCulture))!;
 
     private static string PredictionLines(IReadOnlyList<TaskResult> results)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BioEval.Harness.Metrics;
 using BioEval.Harness.Protocol;
+using BioEval.Harness.Results;
 using BioEval.Harness.Tasks;
 using BioEval.Models;
 using Microsoft.Extensions.AI;
@@ -95,7 +96,7 @@ public static class TaskEvaluator
 
         return new TaskResult(
             task.Name, task.Version, modelName,
-            Aggregate(task, perMetric, options.Protocol),
+            Typed(task, Aggregate(task, perMetric, options.Protocol)),
             Samples: items.Select(i => i.Sample.Id).Distinct().Count(),
             Prompts: jobs.Count,
             prepared.DatasetFile, prepared.DatasetSha256, prepared.Pack.Hash,
@@ -107,6 +108,10 @@ public static class TaskEvaluator
             PromptBudgets = (task.Builder as IBudgetedPromptBuilder)?.Budgets(context),
         };
     }
+
+    /// <summary>The aggregates in the order the task declares its outputs, each with its direction and unit.</summary>
+    public static IReadOnlyList<MetricValue> Typed(TaskDefinition task, IReadOnlyDictionary<string, double> aggregates) =>
+        [.. task.MetricOutputs.Where(o => aggregates.ContainsKey(o.Name)).Select(o => new MetricValue(o.Name, aggregates[o.Name], o.Direction, o.Unit))];
 
     /// <summary>Every metric's aggregate over its per-sample values (one list per metric), in the task's averaging mode.</summary>
     public static IReadOnlyDictionary<string, double> Aggregate(

@@ -1,3 +1,5 @@
+using BioEval.Harness.Results;
+
 namespace BioEval.Harness.Runs;
 
 /// <summary>One evaluated prompt: what was sent (by hash), what came back, how it scored.</summary>
@@ -24,7 +26,7 @@ public sealed record TaskResult(
     string Task,
     int TaskVersion,
     string Model,
-    IReadOnlyDictionary<string, double> Scores,
+    IReadOnlyList<MetricValue> Metrics,
     int Samples,
     int Prompts,
     string DatasetFile,
@@ -34,6 +36,9 @@ public sealed record TaskResult(
     double Seconds,
     IReadOnlyList<PredictionRecord> Predictions)
 {
+    /// <summary>The metrics' values by name (direction and unit are in <see cref="Metrics"/>).</summary>
+    public IReadOnlyDictionary<string, double> Scores { get; } = Metrics.ToDictionary(m => m.Name, m => m.Value);
+
     /// <summary>The chats sent, by item id (written to prompts.jsonl, never into shared snapshots).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ChatTurn>> Chats { get; init; } = new Dictionary<string, IReadOnlyList<ChatTurn>>();
 

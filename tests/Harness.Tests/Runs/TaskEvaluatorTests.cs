@@ -113,33 +113,3 @@ public sealed class TaskEvaluatorTests
         }
     }
 }
-
-public sealed class ResultsJsonTests
-{
-    [Fact]
-    public async Task LongHealthRecordsTheBudgetsItPackedToAndEveryResultTheDatasetPathAsGiven()
-    {
-        var path = Tasks.DatasetFixtures.Path("LongHealth", "benchmark_v5.json");
-        var task = Harness.Tasks.LongHealth.LongHealthTask.Create(new TaskEnvironment(ProtocolOptions.Default, ""));
-        var prepared = PreparedTask.Load(task, path, ProtocolOptions.Default);
-        var result = await TaskEvaluator.EvaluateAsync(prepared, "oracle", new OracleChatClient("oracle"),
-            new EvalOptions(DecodingSettings.Greedy, ProtocolOptions.Default, Limit: 1), cancellationToken: TestContext.Current.CancellationToken);
-
-        var json = RunStore.ResultsJson(RunProfile.Load("embedded"), new ModelRegistry([], []), [result], DateTimeOffset.UnixEpoch)["results"]![0]!;
-        Assert.Equal(path, (string?)json["dataset_path"]);
-        Assert.Equal("benchmark_v5.json", (string?)json["dataset_file"]);
-        var budgets = json["prompt_budgets"]!;
-        Assert.Equal(50, (int)budgets["max_new_tokens"]!);
-        Assert.Equal((int)budgets["context_length"]! - 50, (int)budgets["prompt_limit"]!);
-        Assert.True((int)budgets["task2_3_budget"]! > 0);
-    }
-
-    [Fact]
-    public async Task ATaskThatPacksNothingHasNoBudgets()
-    {
-        var result = await TaskEvaluator.EvaluateAsync(new PreparedTask(TestTasks.Echo(), TestTasks.Pack, "echo.jsonl", "0", TestTasks.Samples(4)),
-            "oracle", new OracleChatClient("oracle"), new EvalOptions(DecodingSettings.Greedy, ProtocolOptions.Default), cancellationToken: TestContext.Current.CancellationToken);
-        var json = RunStore.ResultsJson(RunProfile.Load("embedded"), new ModelRegistry([], []), [result], DateTimeOffset.UnixEpoch)["results"]![0]!.AsObject();
-        Assert.False(json.ContainsKey("prompt_budgets"));
-    }
-}

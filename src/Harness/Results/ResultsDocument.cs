@@ -1,0 +1,82 @@
+using System.Numerics;
+using System.Text.Json.Serialization;
+
+namespace BioEval.Harness.Results;
+
+/// <summary>
+/// results.json: the contract between a run and whatever reads it (reports, merges, gates, other tools). Written and
+/// read back by these types only (<see cref="ResultsFile"/>); a change of shape raises <see cref="CurrentSchemaVersion"/>.
+/// </summary>
+/// <param name="SchemaVersion">The contract version; readers refuse versions they do not know.</param>
+/// <param name="Tool">"bioeval".</param>
+/// <param name="ToolVersion">The version of the tool that wrote the file.</param>
+/// <param name="Profile">The run profile's name.</param>
+/// <param name="StartedUtc">When the run started.</param>
+/// <param name="FinishedUtc">When the file was written.</param>
+/// <param name="Config">What was run and how.</param>
+/// <param name="Pairs">The base → biomedical pairs of the registry.</param>
+/// <param name="Results">One entry per task × model.</param>
+public sealed record ResultsDocument(
+    int SchemaVersion,
+    string Tool,
+    string ToolVersion,
+    string Profile,
+    DateTimeOffset StartedUtc,
+    DateTimeOffset FinishedUtc,
+    RunConfigRecord Config,
+    IReadOnlyList<PairRecord> Pairs,
+    IReadOnlyList<TaskModelResult> Results)
+{
+    /// <summary>Version 1 was assembled by hand and never read back; 2 is the first typed contract.</summary>
+    public const int CurrentSchemaVersion = 2;
+}
+
+/// <summary>The run's configuration as results.json records it.</summary>
+public sealed record RunConfigRecord(string ModelsFile, string DataDir, int? Limit, DecodingRecord Decoding, ProtocolRecord Protocol);
+
+/// <summary>Decoding settings; the seed is an integer of any size.</summary>
+public sealed record DecodingRecord(
+    string Strategy,
+    double Temperature,
+    double? TopP,
+    [property: JsonConverter(typeof(BigIntegerJsonConverter))] BigInteger Seed,
+    int Repeats);
+
+/// <summary>Protocol options (the reference's defaults unless set).</summary>
+public sealed record ProtocolRecord(
+    [property: JsonConverter(typeof(BigIntegerJsonConverter))] BigInteger ShuffleSeed,
+    [property: JsonConverter(typeof(BigIntegerJsonConverter))] BigInteger DocumentSeed,
+    int LonghealthTask1Budget,
+    int LonghealthReserve,
+    int NerFewShot,
+    bool StripTrailingSemicolon,
+    bool ReferenceAveraging);
+
+/// <summary>A base → biomedical pair.</summary>
+public sealed record PairRecord(string Base, string Bio);
+
+/// <summary>
+/// One model's result on one task: the task and its version, the model and backend, how many samples and prompts
+/// (and how many the backend refused for length), the dataset file as given with its SHA-256, the prompt pack's
+/// SHA-256, the seconds taken, the task's metrics (each with its direction and unit) and, for tasks that pack prompts
+/// to a token budget (LongHealth), the budgets used.
+/// </summary>
+public sealed record TaskModelResult(
+    string Task,
+    int TaskVersion,
+    string Model,
+    string Backend,
+    int Samples,
+    int Prompts,
+    int RejectedPrompts,
+    string DatasetFile,
+    string DatasetPath,
+    string DatasetSha256,
+    string PromptPackSha256,
+    double Seconds,
+    IReadOnlyList<MetricValue> Scores,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, int>? PromptBudgets = null)
+{
+    /// <summary>The metric named <paramref name="name"/>, or null.</summary>
+    public MetricValue? Score(string name) => Scores.FirstOrDefault(s => s.Name == name);
+}
