@@ -11,7 +11,19 @@ public enum MetricDirection
 }
 
 /// <summary>A metric's output name, direction and unit, e.g. <c>rouge1</c>, higher is better, a fraction.</summary>
-public sealed record MetricInfo(string Name, MetricDirection Direction = MetricDirection.HigherIsBetter, string Unit = MetricInfo.Fraction)
+/// <param name="Name">The output's name.</param>
+/// <param name="Direction">Whether larger is better.</param>
+/// <param name="Unit">The scale of its values.</param>
+/// <param name="Headline">Whether the base → biomedical comparison is judged on it (with statistics, adjusted for
+/// multiple comparisons over the run's headline metrics): the metrics the study reports per task.</param>
+/// <param name="PerSample">Whether the task score is the mean of per-sample values, so that paired statistics on
+/// the per-sample values test it (false for micro averages over summed counts).</param>
+public sealed record MetricInfo(
+    string Name,
+    MetricDirection Direction = MetricDirection.HigherIsBetter,
+    string Unit = MetricInfo.Fraction,
+    bool Headline = false,
+    bool PerSample = true)
 {
     /// <summary>Values from 0 to 1 (accuracies, F-measures, ratios); reports show them in percent.</summary>
     public const string Fraction = "fraction";

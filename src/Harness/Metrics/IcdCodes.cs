@@ -181,7 +181,7 @@ public sealed class IcdCodeMetric(IcdCodeList? codeList) : ISampleMetric
 {
     private static readonly MetricInfo[] ScoreOutputs =
     [
-        new("exact_p"), new("exact_r"), new("exact_f1"), new("approx_p"), new("approx_r"), new("approx_f1"),
+        new("exact_p"), new("exact_r"), new("exact_f1", Headline: true), new("approx_p"), new("approx_r"), new("approx_f1", Headline: true),
     ];
 
     private readonly IReadOnlyList<MetricInfo> _outputs =

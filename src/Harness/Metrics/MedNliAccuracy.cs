@@ -38,7 +38,7 @@ public sealed class MedNliAccuracyMetric : ISampleMetric
 {
     public static readonly MedNliAccuracyMetric Instance = new();
 
-    private static readonly IReadOnlyList<MetricInfo> OutputList = [new MetricInfo("accuracy")];
+    private static readonly IReadOnlyList<MetricInfo> OutputList = [new MetricInfo("accuracy", Headline: true)];
 
     public IReadOnlyList<MetricInfo> Outputs => OutputList;
 

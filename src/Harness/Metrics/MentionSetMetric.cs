@@ -17,7 +17,8 @@ public sealed class MentionSetMetric : ISampleMetric
     public static readonly MentionSetMetric Instance = new();
 
     public IReadOnlyList<MetricInfo> Outputs { get; } =
-        [new("ner_p"), new("ner_r"), new("ner_f1"), new("ner_micro_p"), new("ner_micro_r"), new("ner_micro_f1")];
+        [new("ner_p"), new("ner_r"), new("ner_f1", Headline: true),
+         new("ner_micro_p", PerSample: false), new("ner_micro_r", PerSample: false), new("ner_micro_f1", PerSample: false)];
 
     /// <summary>Scores normalised predicted mentions against normalised gold mentions.</summary>
     public static MentionScore Score(IEnumerable<string> predicted, IEnumerable<string> gold)

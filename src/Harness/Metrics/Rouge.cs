@@ -157,7 +157,7 @@ public sealed class RougeMetric : ISampleMetric
     public static readonly RougeMetric Instance = new();
 
     private static readonly IReadOnlyList<MetricInfo> OutputList =
-        [new MetricInfo("rouge1"), new MetricInfo("rouge2"), new MetricInfo("rougeL")];
+        [new MetricInfo("rouge1"), new MetricInfo("rouge2"), new MetricInfo("rougeL", Headline: true)];
 
     public IReadOnlyList<MetricInfo> Outputs => OutputList;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BioEval.Harness.Registry;
+using BioEval.Harness.Results;
 using BioEval.Harness.Runs;
 
 namespace BioEval.Harness.Reporting;
@@ -12,8 +13,10 @@ namespace BioEval.Harness.Reporting;
 /// </summary>
 public static class MarkdownReport
 {
-    public static string Render(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results)
+    public static string Render(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results,
+        IReadOnlyList<PairComparison>? comparisons = null)
     {
+        comparisons ??= [];
         var sb = new StringBuilder();
         var d = profile.Decoding;
         sb.AppendLine($"# BioEval report: profile `{profile.Name}`");
@@ -48,6 +51,22 @@ public static class MarkdownReport
                     var better = Math.Abs(gain) < 1e-12 ? "tie" : gain > 0 ? "bio" : "base";
                     sb.AppendLine(Inv($"| {pair.Base} → {pair.Bio} | {metric.Name} | {metric.Value * 100:F2} | {bioValue * 100:F2} | {delta * 100:+0.00;-0.00;0.00} | {better} |"));
                 }
+            }
+            var judged = comparisons.Where(c => c.Task == task).ToList();
+            if (judged.Count == 0) continue;
+            var units = judged.Any(c => c.Clusters < c.Samples)
+                ? " Prompts of one question (or repeats of one item) are not independent: whole clusters are resampled and sign-flipped."
+                : "";
+            sb.AppendLine();
+            sb.AppendLine(Inv($"Verdicts on the headline metrics (paired per-sample scores; Δ in points, {profile.Statistics.Confidence * 100:0}% bootstrap interval; p adjusted over the run's {comparisons.Count} comparisons, α {profile.Statistics.Alpha}).{units}"));
+            sb.AppendLine();
+            sb.AppendLine("| Pair | Metric | Δ | CI | Test | p | Adjusted p | Verdict |");
+            sb.AppendLine("|---|---|---:|---|---|---:|---:|---|");
+            foreach (var c in judged)
+            {
+                var v = c.Verdict;
+                var outcome = v.Outcome switch { VerdictOutcome.Better => "better", VerdictOutcome.Worse => "worse", _ => "no significant difference" };
+                sb.AppendLine(Inv($"| {c.Base} → {c.Bio} | {c.Metric} | {v.Delta * 100:+0.00;-0.00;0.00} | {v.CiLow * 100:+0.00;-0.00;0.00} to {v.CiHigh * 100:+0.00;-0.00;0.00} | {v.Test} | {v.PValue:G3} | {v.AdjustedPValue:G3} | {outcome} |"));
             }
         }
         return sb.ToString();

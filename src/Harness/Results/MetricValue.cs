@@ -11,11 +11,13 @@ namespace BioEval.Harness.Results;
 /// <param name="Value">The aggregated value.</param>
 /// <param name="Direction">Whether larger is better.</param>
 /// <param name="Unit">The scale of <paramref name="Value"/>: <c>fraction</c> (0–1) for every metric so far.</param>
+/// <param name="Headline">Whether pairs are judged on it (see <see cref="MetricInfo.Headline"/>).</param>
 public sealed record MetricValue(
     string Name,
     double Value,
     [property: JsonConverter(typeof(JsonStringEnumConverter<MetricDirection>))] MetricDirection Direction,
-    string Unit)
+    string Unit,
+    bool Headline = false)
 {
     /// <summary>How much better <paramref name="bio"/> is than this value, positive when better whatever the direction.</summary>
     public double Improvement(double bio) => Direction == MetricDirection.HigherIsBetter ? bio - Value : Value - bio;

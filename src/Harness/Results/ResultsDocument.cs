@@ -16,6 +16,7 @@ namespace BioEval.Harness.Results;
 /// <param name="Config">What was run and how.</param>
 /// <param name="Pairs">The base → biomedical pairs of the registry.</param>
 /// <param name="Results">One entry per task × model.</param>
+/// <param name="Comparisons">Every pair judged on every headline metric of every task.</param>
 public sealed record ResultsDocument(
     int SchemaVersion,
     string Tool,
@@ -25,14 +26,23 @@ public sealed record ResultsDocument(
     DateTimeOffset FinishedUtc,
     RunConfigRecord Config,
     IReadOnlyList<PairRecord> Pairs,
-    IReadOnlyList<TaskModelResult> Results)
+    IReadOnlyList<TaskModelResult> Results,
+    IReadOnlyList<PairComparison> Comparisons)
 {
     /// <summary>Version 1 was assembled by hand and never read back; 2 is the first typed contract.</summary>
     public const int CurrentSchemaVersion = 2;
 }
 
 /// <summary>The run's configuration as results.json records it.</summary>
-public sealed record RunConfigRecord(string ModelsFile, string DataDir, int? Limit, DecodingRecord Decoding, ProtocolRecord Protocol);
+public sealed record RunConfigRecord(string ModelsFile, string DataDir, int? Limit, DecodingRecord Decoding, ProtocolRecord Protocol, StatisticsRecord Statistics);
+
+/// <summary>How the comparisons were tested and judged.</summary>
+public sealed record StatisticsRecord(
+    int Resamples,
+    [property: JsonConverter(typeof(BigIntegerJsonConverter))] BigInteger Seed,
+    double Alpha,
+    string Adjustment,
+    double Confidence);
 
 /// <summary>Decoding settings; the seed is an integer of any size.</summary>
 public sealed record DecodingRecord(

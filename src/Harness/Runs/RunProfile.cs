@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Xml.Linq;
 using BioEval.Harness.Protocol;
+using BioEval.Harness.Statistics;
 using BioEval.Models;
 
 namespace BioEval.Harness.Runs;
@@ -51,6 +52,10 @@ public sealed record RunProfile(
         ["BIOEVAL_TOLERANCE"] = "allowed score decline against the snapshot before a case fails",
         ["BIOEVAL_REQUIRE_SNAPSHOTS"] = "true: a case without a committed snapshot fails",
         ["BIOEVAL_CONCURRENCY"] = "requests in flight per model",
+        ["BIOEVAL_ALPHA"] = "significance level of the verdicts, on adjusted p-values (default 0.05)",
+        ["BIOEVAL_ADJUSTMENT"] = "multiple-comparison adjustment over the run's headline comparisons: holm (default) or bh",
+        ["BIOEVAL_RESAMPLES"] = "bootstrap resamples and Monte Carlo sign flips (default 10000)",
+        ["BIOEVAL_STATS_SEED"] = "seed of the statistics' resampling (default 1)",
     };
 
     /// <summary>Loads <c>runsettings/&lt;name&gt;.runsettings</c> of the repository (or a path to a .runsettings file).</summary>
@@ -146,6 +151,25 @@ public sealed record RunProfile(
             DocumentSeed = Seed("BIOEVAL_DOCUMENT_SEED") ?? ProtocolOptions.Default.DocumentSeed,
         };
         if (protocol.NerFewShot < 0) throw new InvalidDataException($"BIOEVAL_NER_SHOTS must be >= 0, got {protocol.NerFewShot}.");
+        var adjustment = Get("BIOEVAL_ADJUSTMENT") switch
+        {
+            null or "holm" => Adjustment.Holm,
+            "bh" => Adjustment.BenjaminiHochberg,
+            var other => throw new InvalidDataException($"BIOEVAL_ADJUSTMENT must be holm or bh, got '{other}'."),
+        };
+        var statistics = new StatisticsOptions(
+            Resamples: Int("BIOEVAL_RESAMPLES") ?? StatisticsOptions.Default.Resamples,
+            Seed: SeedValue.Low64Bits(Seed("BIOEVAL_STATS_SEED") ?? StatisticsOptions.Default.Seed),
+            Alpha: Dbl("BIOEVAL_ALPHA") ?? StatisticsOptions.Default.Alpha,
+            Adjustment: adjustment);
+        try
+        {
+            statistics.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
         return new RunProfile(
             Name: Get("BIOEVAL_PROFILE") ?? "embedded",
             ModelsFile: PathOf("BIOEVAL_MODELS", "runsettings/models/embedded.json"),
@@ -160,9 +184,13 @@ public sealed record RunProfile(
             RequireSnapshots: Bool("BIOEVAL_REQUIRE_SNAPSHOTS", false),
             Concurrency: Int("BIOEVAL_CONCURRENCY") ?? 8)
         {
-            Overrides = v
+            Overrides = v,
+            Statistics = statistics,
         };
     }
+
+    /// <summary>How the run's base → biomedical comparisons are tested and judged.</summary>
+    public StatisticsOptions Statistics { get; init; } = StatisticsOptions.Default;
 
     /// <summary>All variables in effect, for per-task dataset overrides (BIOEVAL_DATA_&lt;TASK&gt;).</summary>
     public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();

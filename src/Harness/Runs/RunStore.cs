@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using BioEval.Harness.Registry;
 using BioEval.Harness.Reporting;
 using BioEval.Harness.Results;
+using BioEval.Harness.Statistics;
 
 namespace BioEval.Harness.Runs;
 
@@ -29,16 +30,22 @@ public static class RunStore
     {
         var dir = outputDir ?? profile.OutputDir;
         Directory.CreateDirectory(dir);
-        WriteAtomic(Path.Combine(dir, "results.json"), ResultsFile.Serialize(Results(profile, registry, results, started)));
+        var comparisons = Comparisons.Compute(results, registry.Pairs, profile.Statistics);
+        WriteAtomic(Path.Combine(dir, "results.json"), ResultsFile.Serialize(Results(profile, registry, results, started, comparisons)));
         WriteAtomic(Path.Combine(dir, "predictions.jsonl"), PredictionLines(results));
         WriteAtomic(Path.Combine(dir, "prompts.jsonl"), PromptLines(results));
-        WriteAtomic(Path.Combine(dir, "report.md"), MarkdownReport.Render(profile, registry, results));
+        WriteAtomic(Path.Combine(dir, "report.md"), MarkdownReport.Render(profile, registry, results, comparisons));
         return dir;
     }
 
-    /// <summary>The content of results.json, as the contract types hold it.</summary>
-    public static ResultsDocument Results(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started)
+    /// <summary>
+    /// The content of results.json, as the contract types hold it; the run's comparisons are computed from the results
+    /// unless given (<see cref="Write"/> computes them once for results.json and the report).
+    /// </summary>
+    public static ResultsDocument Results(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started,
+        IReadOnlyList<PairComparison>? comparisons = null)
     {
+        var s = profile.Statistics;
         var d = profile.Decoding;
         var p = profile.Protocol;
         return new ResultsDocument(
@@ -51,12 +58,14 @@ public static class RunStore
             Config: new RunConfigRecord(profile.ModelsFile, profile.DataDir, profile.Limit,
                 new DecodingRecord(d.IsGreedy ? "greedy" : "sampling", d.Temperature, d.TopP, d.Seed, d.Repeats),
                 new ProtocolRecord(p.ShuffleSeed, p.DocumentSeed, p.LongHealthTask1Budget, p.LongHealthReserve, p.NerFewShot,
-                    p.StripTrailingSemicolon, p.ReferenceAveraging)),
+                    p.StripTrailingSemicolon, p.ReferenceAveraging),
+                new StatisticsRecord(s.Resamples, s.Seed, s.Alpha, s.Adjustment == Adjustment.Holm ? "holm" : "bh", s.Confidence)),
             Pairs: [.. registry.Pairs.Select(x => new PairRecord(x.Base, x.Bio))],
             Results: [.. results.Select(r => new TaskModelResult(
                 r.Task, r.TaskVersion, r.Model, r.Backend, r.Samples, r.Prompts, r.RejectedPrompts,
                 Path.GetFileName(r.DatasetFile), r.DatasetFile, r.DatasetSha256, r.PromptPackSha256, Math.Round(r.Seconds, 3),
-                r.Metrics, r.PromptBudgets))]);
+                r.Metrics, r.PromptBudgets))],
+            Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s));
     }
 
     private static string PredictionLines(IReadOnlyList<TaskResult> results)

@@ -109,9 +109,12 @@ public static class TaskEvaluator
         };
     }
 
-    /// <summary>The aggregates in the order the task declares its outputs, each with its direction and unit.</summary>
+    /// <summary>
+    /// The aggregates in the order the task declares its outputs, each with its direction and unit; headline only where
+    /// the score is a mean of per-sample values, which the paired statistics can test.
+    /// </summary>
     public static IReadOnlyList<MetricValue> Typed(TaskDefinition task, IReadOnlyDictionary<string, double> aggregates) =>
-        [.. task.MetricOutputs.Where(o => aggregates.ContainsKey(o.Name)).Select(o => new MetricValue(o.Name, aggregates[o.Name], o.Direction, o.Unit))];
+        [.. task.MetricOutputs.Where(o => aggregates.ContainsKey(o.Name)).Select(o => new MetricValue(o.Name, aggregates[o.Name], o.Direction, o.Unit, o.Headline && o.PerSample))];
 
     /// <summary>Every metric's aggregate over its per-sample values (one list per metric), in the task's averaging mode.</summary>
     public static IReadOnlyDictionary<string, double> Aggregate(

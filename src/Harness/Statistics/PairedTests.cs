@@ -41,7 +41,23 @@ public static class PairedTests
             else if (baseScores[i] == 0 && bioScores[i] == 1) c++;
         }
         var n = b + c;
-        return n == 0 ? 1.0 : Math.Min(1.0, 2 * Binomial.CDF(0.5, n, Math.Min(b, c)));
+        return n == 0 ? 1.0 : Math.Min(1.0, 2 * HalfBinomialCdf(n, Math.Min(b, c)));
+    }
+
+    /// <summary>
+    /// P(X ≤ k) for X ~ Binomial(n, ½). Up to 1,000 trials the probabilities are summed term by term from 2^-n (exact
+    /// for small n, where hand-worked and SciPy values are dyadic fractions); beyond, MathNet's incomplete beta.
+    /// </summary>
+    private static double HalfBinomialCdf(int n, int k)
+    {
+        if (n > 1000) return Binomial.CDF(0.5, n, k);
+        double term = Math.Pow(2, -n), sum = term;
+        for (var i = 0; i < k; i++)
+        {
+            term = term * (n - i) / (i + 1);
+            sum += term;
+        }
+        return sum;
     }
 
     /// <summary>

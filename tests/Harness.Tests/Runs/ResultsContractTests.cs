@@ -14,12 +14,13 @@ namespace BioEval.Harness.Tests.Runs;
 /// <summary>results.json is a versioned contract, written and read back by the same types.</summary>
 public sealed class ResultsContractTests
 {
-    private static async Task<TaskResult> LongHealthOnOracle()
+    private static async Task<TaskResult> LongHealthOnOracle(string model = "oracle")
     {
         var path = Tasks.DatasetFixtures.Path("LongHealth", "benchmark_v5.json");
         var task = LongHealthTask.Create(new TaskEnvironment(ProtocolOptions.Default, ""));
-        return await TaskEvaluator.EvaluateAsync(PreparedTask.Load(task, path, ProtocolOptions.Default), "oracle", new OracleChatClient("oracle"),
-            new EvalOptions(DecodingSettings.Greedy, ProtocolOptions.Default, Limit: 1), cancellationToken: TestContext.Current.CancellationToken);
+        var client = model == "oracle" ? (Microsoft.Extensions.AI.IChatClient)new OracleChatClient(model) : new MajorityChatClient(model, "");
+        return await TaskEvaluator.EvaluateAsync(PreparedTask.Load(task, path, ProtocolOptions.Default), model, client,
+            new EvalOptions(DecodingSettings.Greedy, ProtocolOptions.Default, Limit: 2), cancellationToken: TestContext.Current.CancellationToken);
     }
 
     private static ResultsDocument Document(params TaskResult[] results) =>
@@ -32,31 +33,42 @@ public sealed class ResultsContractTests
     [Fact]
     public async Task ADocumentWrittenIsReadBackEqual()
     {
-        var written = Document(await LongHealthOnOracle());
+        var written = Document(await LongHealthOnOracle(), await LongHealthOnOracle("majority"));
+        Assert.Equal(3, written.Comparisons.Count); // the pair oracle → majority on LongHealth's three headline metrics
         var read = ResultsFile.Parse(ResultsFile.Serialize(written), "results.json");
         // Records compare lists by reference: compare what they hold.
-        Assert.Equal(written with { Pairs = [], Results = [] }, read with { Pairs = [], Results = [] });
+        Assert.Equal(written with { Pairs = [], Results = [], Comparisons = [] }, read with { Pairs = [], Results = [], Comparisons = [] });
         Assert.Equal(written.Pairs, read.Pairs);
-        var (w, r) = (Assert.Single(written.Results), Assert.Single(read.Results));
-        Assert.Equal(w with { Scores = [], PromptBudgets = null }, r with { Scores = [], PromptBudgets = null });
-        Assert.Equal(w.Scores, r.Scores);
-        Assert.Equal(w.PromptBudgets, r.PromptBudgets);
+        Assert.Equal(written.Comparisons, read.Comparisons);
+        Assert.Equal(written.Results.Count, read.Results.Count);
+        foreach (var (w, r) in written.Results.Zip(read.Results))
+        {
+            Assert.Equal(w with { Scores = [], PromptBudgets = null }, r with { Scores = [], PromptBudgets = null });
+            Assert.Equal(w.Scores, r.Scores);
+            Assert.Equal(w.PromptBudgets, r.PromptBudgets);
+        }
         Assert.Equal(BigInteger.Parse("-123456789012345678901234567890"), read.Config.Decoding.Seed);
     }
 
     [Fact]
     public async Task TheFileSpellsTheContractInSnakeCaseWithDirectionsAndUnits()
     {
-        var json = JsonDocument.Parse(ResultsFile.Serialize(Document(await LongHealthOnOracle()))).RootElement;
+        var json = JsonDocument.Parse(ResultsFile.Serialize(Document(await LongHealthOnOracle(), await LongHealthOnOracle("majority")))).RootElement;
         Assert.Equal(ResultsDocument.CurrentSchemaVersion, json.GetProperty("schema_version").GetInt32());
         Assert.Equal("-123456789012345678901234567890", json.GetProperty("config").GetProperty("decoding").GetProperty("seed").GetRawText());
         var result = json.GetProperty("results")[0];
         Assert.Equal(Tasks.DatasetFixtures.Path("LongHealth", "benchmark_v5.json"), result.GetProperty("dataset_path").GetString());
         Assert.Equal("benchmark_v5.json", result.GetProperty("dataset_file").GetString());
         var score = result.GetProperty("scores")[0];
-        Assert.Equal(["name", "value", "direction", "unit"], score.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "value", "direction", "unit", "headline"], score.EnumerateObject().Select(p => p.Name));
         Assert.Equal("higher_is_better", score.GetProperty("direction").GetString());
         Assert.Equal("fraction", score.GetProperty("unit").GetString());
+        var comparison = json.GetProperty("comparisons")[0];
+        Assert.Equal(["task", "base", "bio", "metric", "direction", "samples", "clusters", "base_mean", "bio_mean", "verdict"],
+            comparison.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["outcome", "delta", "ci_low", "ci_high", "p_value", "adjusted_p_value", "test", "adjustment", "alpha", "reason"],
+            comparison.GetProperty("verdict").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["resamples", "seed", "alpha", "adjustment", "confidence"], json.GetProperty("config").GetProperty("statistics").EnumerateObject().Select(p => p.Name));
         var budgets = result.GetProperty("prompt_budgets");
         Assert.Equal(50, budgets.GetProperty("max_new_tokens").GetInt32());
         Assert.Equal(budgets.GetProperty("context_length").GetInt32() - 50, budgets.GetProperty("prompt_limit").GetInt32());

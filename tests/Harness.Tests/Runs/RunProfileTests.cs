@@ -1,4 +1,5 @@
 using BioEval.Harness.Runs;
+using BioEval.Harness.Statistics;
 
 namespace BioEval.Harness.Tests.Runs;
 
@@ -38,6 +39,9 @@ public sealed class RunProfileTests
     [InlineData("BIOEVAL_REQUIRE_SNAPSHOTS", "yes", "true or false")]
     [InlineData("BIOEVAL_SEED", "1e3", "BIOEVAL_SEED must be an integer")]
     [InlineData("BIOEVAL_DOCUMENT_SEED", "0x10", "BIOEVAL_DOCUMENT_SEED must be an integer")]
+    [InlineData("BIOEVAL_ADJUSTMENT", "bonferroni", "holm or bh")]
+    [InlineData("BIOEVAL_ALPHA", "1.5", "Alpha must be in (0, 1)")]
+    [InlineData("BIOEVAL_RESAMPLES", "0", "Resamples must be at least 1")]
     public void BadValuesAreNamedInTheError(string key, string value, string expected)
     {
         var e = Assert.ThrowsAny<Exception>(() => RunProfile.Load("embedded", new Dictionary<string, string?> { [key] = value }));
@@ -55,6 +59,17 @@ public sealed class RunProfileTests
         });
         Assert.Equal(System.Numerics.BigInteger.Parse("-123456789012345678901234567890"), p.Decoding.Seed);
         Assert.Equal(System.Numerics.BigInteger.Parse("12345678901234567890"), p.Protocol.DocumentSeed);
+    }
+
+    [Fact]
+    public void TheStatisticsAreConfiguredByVariables()
+    {
+        Assert.Equal(StatisticsOptions.Default, RunProfile.Load("embedded").Statistics);
+        var p = RunProfile.Load("embedded", new Dictionary<string, string?>
+        {
+            ["BIOEVAL_ALPHA"] = "0.01", ["BIOEVAL_ADJUSTMENT"] = "bh", ["BIOEVAL_RESAMPLES"] = "500", ["BIOEVAL_STATS_SEED"] = "18446744073709551621",
+        });
+        Assert.Equal(new StatisticsOptions(500, 5, 0.01, Adjustment.BenjaminiHochberg), p.Statistics);
     }
 
     [Fact]

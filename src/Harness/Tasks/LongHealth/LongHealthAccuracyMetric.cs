@@ -23,7 +23,7 @@ public sealed class LongHealthAccuracyMetric : ISampleMetric
     };
 
     public IReadOnlyList<MetricInfo> Outputs { get; } =
-        [new("task1_accuracy"), new("task2_accuracy"), new("task3_accuracy")];
+        [new("task1_accuracy", Headline: true), new("task2_accuracy", Headline: true), new("task3_accuracy", Headline: true)];
 
     public IReadOnlyDictionary<string, double> Score(ScoringInput input)
     {

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using BioEval.Harness.Metrics;
+
+namespace BioEval.Harness.Results;
+
+/// <summary>What a comparison concluded about the biomedical model against its base.</summary>
+public enum VerdictOutcome
+{
+    [JsonStringEnumMemberName("better")] Better,
+    [JsonStringEnumMemberName("worse")] Worse,
+    [JsonStringEnumMemberName("no_significant_difference")] NoSignificantDifference,
+}
+
+/// <summary>
+/// The one judgement of a base → biomedical comparison that gates, the logger and reports read; nothing else decides.
+/// Better or worse only when the adjusted p-value is below alpha, in the metric's direction; otherwise (ties
+/// included) no significant difference.
+/// </summary>
+/// <param name="Outcome">Better, worse, or no significant difference.</param>
+/// <param name="Delta">Mean of bio − base over the paired samples (not direction-corrected).</param>
+/// <param name="CiLow">Lower bound of the bootstrap interval of <paramref name="Delta"/>.</param>
+/// <param name="CiHigh">Upper bound.</param>
+/// <param name="PValue">The test's two-sided p-value.</param>
+/// <param name="AdjustedPValue">After the run's multiple-comparison adjustment.</param>
+/// <param name="Test"><c>mcnemar</c>, <c>sign_flip</c>, or <c>cluster_sign_flip</c> (whole clusters flipped).</param>
+/// <param name="Adjustment"><c>holm</c> or <c>bh</c>.</param>
+/// <param name="Alpha">The significance level.</param>
+/// <param name="Reason">The verdict in one sentence, with its figures.</param>
+public sealed record Verdict(
+    [property: JsonConverter(typeof(JsonStringEnumConverter<VerdictOutcome>))] VerdictOutcome Outcome,
+    double Delta,
+    double CiLow,
+    double CiHigh,
+    double PValue,
+    double AdjustedPValue,
+    string Test,
+    string Adjustment,
+    double Alpha,
+    string Reason);
+
+/// <summary>One base → biomedical comparison on one headline metric of one task.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="Base">The base model.</param>
+/// <param name="Bio">The biomedical model.</param>
+/// <param name="Metric">The headline metric compared.</param>
+/// <param name="Direction">Whether larger is better for it.</param>
+/// <param name="Samples">Paired per-sample scores compared (prompts × repeats).</param>
+/// <param name="Clusters">Independent units the statistics resample: questions for LongHealth, items for repeats, else samples.</param>
+/// <param name="BaseMean">Mean of the base's per-sample scores over the compared samples.</param>
+/// <param name="BioMean">The same for the biomedical model.</param>
+/// <param name="Verdict">The judgement.</param>
+public sealed record PairComparison(
+    string Task,
+    string Base,
+    string Bio,
+    string Metric,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<MetricDirection>))] MetricDirection Direction,
+    int Samples,
+    int Clusters,
+    double BaseMean,
+    double BioMean,
+    Verdict Verdict);
