@@ -1,12 +1,20 @@
 using BioEval.Harness.Gates;
+using BioEval.Harness.Results;
 using BioEval.Harness.Runs;
 
 namespace BioEval.ClinicalTasks.Tests;
 
 /// <summary>
-/// Runs both models of a pair on a task and holds each score against its committed snapshot
-/// (tests/ClinicalTasks.Tests/Snapshots/&lt;profile&gt;/&lt;task&gt;.json). BIOEVAL_ACCEPT=1 records the
-/// current scores instead of checking them.
+/// Runs both models of a pair on a task and applies the profile's gate (BIOEVAL_GATE) to the case:
+/// <list type="bullet">
+/// <item><c>regression</c> (default): each score is held against its committed snapshot
+/// (tests/ClinicalTasks.Tests/Snapshots/&lt;profile&gt;/&lt;task&gt;.json);</item>
+/// <item><c>decline</c>: fails when the biomedical model is significantly worse on a headline metric;</item>
+/// <item><c>noninferiority</c>: fails unless the improvement's interval stays above −BIOEVAL_MARGIN;</item>
+/// <item><c>report</c>: never fails on results.</item>
+/// </list>
+/// The verdicts come from the session's comparisons of every selected task (the family they are adjusted within).
+/// BIOEVAL_ACCEPT=1 records the current scores as snapshots instead of checking them.
 /// </summary>
 public static class SnapshotGate
 {
@@ -16,28 +24,42 @@ public static class SnapshotGate
         var pair = session.Registry.Pairs.Single(p => p.Name == pairName);
         var definition = session.Task(task);
         var ct = TestContext.Current.CancellationToken;
+        var output = TestContext.Current.TestOutputHelper;
         var snapshot = new ScoreSnapshot(Path.Combine(RepoPaths.Root(), "tests", "ClinicalTasks.Tests", "Snapshots", session.Profile.Name, task + ".json"));
         var accept = Environment.GetEnvironmentVariable("BIOEVAL_ACCEPT") is "1" or "true";
-        var problems = new List<string>();
+        var declines = new List<ScoreDecline>();
+        var missing = new List<string>();
 
         foreach (var model in new[] { pair.Base, pair.Bio })
         {
             var result = await session.ResultAsync(task, model, ct);
-            TestContext.Current.TestOutputHelper?.WriteLine($"{task} / {model}: {ScoreSnapshot.Format(result.Scores)} ({result.Samples} samples, {result.Backend})");
+            output?.WriteLine($"{task} / {model}: {ScoreSnapshot.Format(result.Scores)} ({result.Samples} samples, {result.Backend})");
             if (accept)
             {
                 snapshot.Accept(model, result.Scores);
                 continue;
             }
+            if (session.Profile.Gate != GateMode.Regression) continue;
             var expected = snapshot.Scores(model);
             if (expected is null)
             {
                 if (session.Profile.RequireSnapshots)
-                    problems.Add($"{model}: no snapshot in {snapshot.Path}; record one with BIOEVAL_ACCEPT=1 dotnet test --filter Task={task}");
+                    missing.Add($"{model}: no snapshot in {snapshot.Path}; record one with BIOEVAL_ACCEPT=1 dotnet test --filter Task={task}");
                 continue;
             }
-            problems.AddRange(ScoreSnapshot.Declines(model, expected, result.Scores, definition.MetricOutputs, session.Profile.Tolerance).Select(d => d.ToString()));
+            declines.AddRange(ScoreSnapshot.Declines(model, expected, result.Scores, definition.MetricOutputs, session.Profile.Tolerance));
         }
-        Assert.True(problems.Count == 0, $"{task}, pair {pairName}:\n" + string.Join("\n", problems));
+        if (accept) return;
+
+        IReadOnlyList<PairComparison> comparisons = [];
+        if (session.Profile.Gate is GateMode.Decline or GateMode.NonInferiority)
+        {
+            comparisons = [.. (await session.ComparisonsAsync(ct)).Where(c => c.Task == task && c.Base == pair.Base && c.Bio == pair.Bio)];
+            foreach (var c in comparisons) output?.WriteLine($"{c.Metric}: {c.Verdict.Reason}");
+        }
+        var decision = PairGate.Evaluate(session.Profile.Gate, session.Profile.Margin, comparisons, declines,
+            Path.Combine(session.Profile.OutputDir, "predictions.jsonl"));
+        var problems = missing.Concat(decision.Problems).ToList();
+        Assert.True(problems.Count == 0, $"{task}, pair {pairName} (gate {session.Profile.Gate}):\n" + string.Join("\n", problems));
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using BioEval.Harness.Registry;
+using BioEval.Harness.Results;
+using BioEval.Harness.Statistics;
 using BioEval.Harness.Tasks;
 using BioEval.Models;
 using Microsoft.Extensions.AI;
@@ -57,6 +59,29 @@ public sealed class BenchmarkSession : IAsyncDisposable
             .Select(k => _results[k].Value)
             .Where(r => r.IsCompletedSuccessfully)
             .Select(r => r.Result)];
+
+    /// <summary>
+    /// The comparisons of the whole selection (every selected task × pair × headline metric), adjusted together: the
+    /// family a verdict is corrected within. Runs every task and model of the pairs first; computed once.
+    /// </summary>
+    public Task<IReadOnlyList<PairComparison>> ComparisonsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_comparisonsGate)
+            return _comparisons ??= ComputeComparisonsAsync(cancellationToken);
+    }
+
+    private readonly Lock _comparisonsGate = new();
+    private Task<IReadOnlyList<PairComparison>>? _comparisons;
+
+    private async Task<IReadOnlyList<PairComparison>> ComputeComparisonsAsync(CancellationToken cancellationToken)
+    {
+        var models = Registry.Pairs.SelectMany(p => new[] { p.Base, p.Bio }).Distinct().ToList();
+        var results = new List<TaskResult>();
+        foreach (var task in Tasks)
+            foreach (var model in models)
+                results.Add(await ResultAsync(task.Name, model, cancellationToken));
+        return Comparisons.Compute(results, Registry.Pairs, Profile.Statistics);
+    }
 
     /// <summary>Writes results.json, predictions.jsonl, prompts.jsonl and report.md for the completed results.</summary>
     public string Write() => RunStore.Write(Profile, Registry, CompletedResults(), Started);

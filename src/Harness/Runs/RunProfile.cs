@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Xml.Linq;
+using BioEval.Harness.Gates;
 using BioEval.Harness.Protocol;
 using BioEval.Harness.Statistics;
 using BioEval.Models;
@@ -52,6 +53,8 @@ public sealed record RunProfile(
         ["BIOEVAL_TOLERANCE"] = "allowed score decline against the snapshot before a case fails",
         ["BIOEVAL_REQUIRE_SNAPSHOTS"] = "true: a case without a committed snapshot fails",
         ["BIOEVAL_CONCURRENCY"] = "requests in flight per model",
+        ["BIOEVAL_GATE"] = "what fails a test case: regression (default: snapshot), decline (bio significantly worse), noninferiority, report (never)",
+        ["BIOEVAL_MARGIN"] = "non-inferiority margin in the metric's unit (default 0.01)",
         ["BIOEVAL_ALPHA"] = "significance level of the verdicts, on adjusted p-values (default 0.05)",
         ["BIOEVAL_ADJUSTMENT"] = "multiple-comparison adjustment over the run's headline comparisons: holm (default) or bh",
         ["BIOEVAL_RESAMPLES"] = "bootstrap resamples and Monte Carlo sign flips (default 10000)",
@@ -157,6 +160,16 @@ public sealed record RunProfile(
             "bh" => Adjustment.BenjaminiHochberg,
             var other => throw new InvalidDataException($"BIOEVAL_ADJUSTMENT must be holm or bh, got '{other}'."),
         };
+        var gate = Get("BIOEVAL_GATE") switch
+        {
+            null or "regression" => GateMode.Regression,
+            "report" => GateMode.Report,
+            "decline" => GateMode.Decline,
+            "noninferiority" => GateMode.NonInferiority,
+            var other => throw new InvalidDataException($"BIOEVAL_GATE must be report, decline, noninferiority or regression, got '{other}'."),
+        };
+        var margin = Dbl("BIOEVAL_MARGIN") ?? 0.01;
+        if (!(margin >= 0)) throw new InvalidDataException($"BIOEVAL_MARGIN must be a non-negative number, got {margin}.");
         var statistics = new StatisticsOptions(
             Resamples: Int("BIOEVAL_RESAMPLES") ?? StatisticsOptions.Default.Resamples,
             Seed: SeedValue.Low64Bits(Seed("BIOEVAL_STATS_SEED") ?? StatisticsOptions.Default.Seed),
@@ -186,8 +199,16 @@ public sealed record RunProfile(
         {
             Overrides = v,
             Statistics = statistics,
+            Gate = gate,
+            Margin = margin,
         };
     }
+
+    /// <summary>What makes a benchmark case fail (BIOEVAL_GATE; default regression, the snapshot gate).</summary>
+    public GateMode Gate { get; init; } = GateMode.Regression;
+
+    /// <summary>The non-inferiority margin (BIOEVAL_MARGIN, default 0.01: one point of a fraction).</summary>
+    public double Margin { get; init; } = 0.01;
 
     /// <summary>How the run's base → biomedical comparisons are tested and judged.</summary>
     public StatisticsOptions Statistics { get; init; } = StatisticsOptions.Default;

@@ -1,3 +1,4 @@
+using BioEval.Harness.Gates;
 using BioEval.Harness.Runs;
 using BioEval.Harness.Statistics;
 
@@ -40,6 +41,8 @@ public sealed class RunProfileTests
     [InlineData("BIOEVAL_SEED", "1e3", "BIOEVAL_SEED must be an integer")]
     [InlineData("BIOEVAL_DOCUMENT_SEED", "0x10", "BIOEVAL_DOCUMENT_SEED must be an integer")]
     [InlineData("BIOEVAL_ADJUSTMENT", "bonferroni", "holm or bh")]
+    [InlineData("BIOEVAL_GATE", "strict", "report, decline, noninferiority or regression")]
+    [InlineData("BIOEVAL_MARGIN", "-0.1", "non-negative")]
     [InlineData("BIOEVAL_ALPHA", "1.5", "Alpha must be in (0, 1)")]
     [InlineData("BIOEVAL_RESAMPLES", "0", "Resamples must be at least 1")]
     public void BadValuesAreNamedInTheError(string key, string value, string expected)
@@ -70,6 +73,9 @@ public sealed class RunProfileTests
             ["BIOEVAL_ALPHA"] = "0.01", ["BIOEVAL_ADJUSTMENT"] = "bh", ["BIOEVAL_RESAMPLES"] = "500", ["BIOEVAL_STATS_SEED"] = "18446744073709551621",
         });
         Assert.Equal(new StatisticsOptions(500, 5, 0.01, Adjustment.BenjaminiHochberg), p.Statistics);
+        Assert.Equal((GateMode.Regression, 0.01), (p.Gate, p.Margin));
+        var gated = RunProfile.Load("embedded", new Dictionary<string, string?> { ["BIOEVAL_GATE"] = "noninferiority", ["BIOEVAL_MARGIN"] = "0.03" });
+        Assert.Equal((GateMode.NonInferiority, 0.03), (gated.Gate, gated.Margin));
     }
 
     [Fact]
