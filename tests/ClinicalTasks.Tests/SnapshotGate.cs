@@ -1,6 +1,7 @@
 using BioEval.Harness.Gates;
 using BioEval.Harness.Results;
 using BioEval.Harness.Runs;
+using BioEval.TestLogger;
 
 namespace BioEval.ClinicalTasks.Tests;
 
@@ -49,6 +50,9 @@ public static class SnapshotGate
             }
             declines.AddRange(ScoreSnapshot.Declines(model, expected, result.Scores, definition.MetricOutputs, session.Profile.Tolerance));
         }
+        // The bioeval test logger collects this line and prints the run's verdict tables when the test run ends
+        // (the fixture writes results.json there before the test host exits).
+        output?.WriteLine(VerdictTables.Marker + Path.Combine(session.Profile.OutputDir, "results.json"));
         if (accept) return;
 
         IReadOnlyList<PairComparison> comparisons = [];

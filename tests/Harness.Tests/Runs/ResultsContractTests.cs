@@ -14,7 +14,7 @@ namespace BioEval.Harness.Tests.Runs;
 /// <summary>results.json is a versioned contract, written and read back by the same types.</summary>
 public sealed class ResultsContractTests
 {
-    private static async Task<TaskResult> LongHealthOnOracle(string model = "oracle")
+    internal static async Task<TaskResult> LongHealthOnOracle(string model = "oracle")
     {
         var path = Tasks.DatasetFixtures.Path("LongHealth", "benchmark_v5.json");
         var task = LongHealthTask.Create(new TaskEnvironment(ProtocolOptions.Default, ""));
@@ -23,7 +23,7 @@ public sealed class ResultsContractTests
             new EvalOptions(DecodingSettings.Greedy, ProtocolOptions.Default, Limit: 2), cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    private static ResultsDocument Document(params TaskResult[] results) =>
+    internal static ResultsDocument Document(params TaskResult[] results) =>
         RunStore.Results(RunProfile.Load("embedded", new Dictionary<string, string?>
         {
             ["BIOEVAL_SEED"] = "-123456789012345678901234567890",
