@@ -112,6 +112,7 @@ internal static class RunVerb
                 Console.Out.WriteLine($"results: {Path.Combine(dir, "results.json")}");
                 Console.Out.WriteLine($"predictions: {Path.Combine(dir, "predictions.jsonl")}");
                 Console.Out.WriteLine($"report: {Path.Combine(dir, "report.md")}");
+                Console.Out.WriteLine($"report: {Path.Combine(dir, "report.html")}");
                 return exit;
             }
         }

@@ -29,8 +29,11 @@ public sealed record ResultsDocument(
     IReadOnlyList<TaskModelResult> Results,
     IReadOnlyList<PairComparison> Comparisons)
 {
-    /// <summary>Version 1 was assembled by hand and never read back; 2 is the first typed contract.</summary>
-    public const int CurrentSchemaVersion = 2;
+    /// <summary>
+    /// Version 1 was assembled by hand and never read back; 2 was the first typed contract; 3 adds the spread across
+    /// repeats (additions with a default still raise it: a reader of 2 would drop them silently).
+    /// </summary>
+    public const int CurrentSchemaVersion = 3;
 }
 
 /// <summary>The run's configuration as results.json records it.</summary>
@@ -62,14 +65,17 @@ public sealed record ProtocolRecord(
     bool StripTrailingSemicolon,
     bool ReferenceAveraging);
 
+/// <summary>A metric's per-repeat means (of the per-sample scores) and their sample standard deviation.</summary>
+public sealed record RepeatSpread(string Metric, IReadOnlyList<double> Means, double StandardDeviation);
+
 /// <summary>A base → biomedical pair.</summary>
 public sealed record PairRecord(string Base, string Bio);
 
 /// <summary>
 /// One model's result on one task: the task and its version, the model and backend, how many samples and prompts
 /// (and how many the backend refused for length), the dataset file as given with its SHA-256, the prompt pack's
-/// SHA-256, the seconds taken, the task's metrics (each with its direction and unit) and, for tasks that pack prompts
-/// to a token budget (LongHealth), the budgets used.
+/// SHA-256, the seconds taken, the task's metrics (each with its direction and unit), for tasks that pack prompts
+/// to a token budget (LongHealth) the budgets used, and for sampling runs with several repeats the spread across them.
 /// </summary>
 public sealed record TaskModelResult(
     string Task,
@@ -85,7 +91,8 @@ public sealed record TaskModelResult(
     string PromptPackSha256,
     double Seconds,
     IReadOnlyList<MetricValue> Scores,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, int>? PromptBudgets = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, int>? PromptBudgets = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RepeatSpread>? RepeatSpread = null)
 {
     /// <summary>The metric named <paramref name="name"/>, or null.</summary>
     public MetricValue? Score(string name) => Scores.FirstOrDefault(s => s.Name == name);

@@ -59,6 +59,7 @@ public sealed record RunProfile(
         ["BIOEVAL_ADJUSTMENT"] = "multiple-comparison adjustment over the run's headline comparisons: holm (default) or bh",
         ["BIOEVAL_RESAMPLES"] = "bootstrap resamples and Monte Carlo sign flips (default 10000)",
         ["BIOEVAL_STATS_SEED"] = "seed of the statistics' resampling (default 1)",
+        ["BIOEVAL_PUBLISHED_SCORES"] = "CLUE published scores shown beside BioEval's in report.html (default ../shared/reference/clue-published-scores.json when present; none: off)",
     };
 
     /// <summary>Loads <c>runsettings/&lt;name&gt;.runsettings</c> of the repository (or a path to a .runsettings file).</summary>
@@ -168,6 +169,15 @@ public sealed record RunProfile(
             "noninferiority" => GateMode.NonInferiority,
             var other => throw new InvalidDataException($"BIOEVAL_GATE must be report, decline, noninferiority or regression, got '{other}'."),
         };
+        var published = Get("BIOEVAL_PUBLISHED_SCORES") switch
+        {
+            "none" => null,
+            null => File.Exists(Path.Combine(root, "..", "shared", "reference", "clue-published-scores.json"))
+                ? Path.GetFullPath(Path.Combine(root, "..", "shared", "reference", "clue-published-scores.json"))
+                : null,
+            _ => PathOf("BIOEVAL_PUBLISHED_SCORES", ""),
+        };
+        if (published is not null && !File.Exists(published)) throw new InvalidDataException($"BIOEVAL_PUBLISHED_SCORES: {published} does not exist.");
         var margin = Dbl("BIOEVAL_MARGIN") ?? 0.01;
         if (!(margin >= 0)) throw new InvalidDataException($"BIOEVAL_MARGIN must be a non-negative number, got {margin}.");
         var statistics = new StatisticsOptions(
@@ -201,8 +211,12 @@ public sealed record RunProfile(
             Statistics = statistics,
             Gate = gate,
             Margin = margin,
+            PublishedScores = published,
         };
     }
+
+    /// <summary>The CLUE published scores file report.html compares with, or null (BIOEVAL_PUBLISHED_SCORES).</summary>
+    public string? PublishedScores { get; init; }
 
     /// <summary>What makes a benchmark case fail (BIOEVAL_GATE; default regression, the snapshot gate).</summary>
     public GateMode Gate { get; init; } = GateMode.Regression;

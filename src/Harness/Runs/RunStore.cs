@@ -30,17 +30,24 @@ public static class RunStore
     {
         var dir = outputDir ?? profile.OutputDir;
         Directory.CreateDirectory(dir);
-        var comparisons = Comparisons.Compute(results, registry.Pairs, profile.Statistics);
-        WriteAtomic(Path.Combine(dir, "results.json"), ResultsFile.Serialize(Results(profile, registry, results, started, comparisons)));
+        var document = Results(profile, registry, results, started);
+        WriteAtomic(Path.Combine(dir, "results.json"), ResultsFile.Serialize(document));
         WriteAtomic(Path.Combine(dir, "predictions.jsonl"), PredictionLines(results));
         WriteAtomic(Path.Combine(dir, "prompts.jsonl"), PromptLines(results));
-        WriteAtomic(Path.Combine(dir, "report.md"), MarkdownReport.Render(profile, registry, results, comparisons));
+        WriteReports(dir, document, profile.PublishedScores);
         return dir;
+    }
+
+    /// <summary>report.md and report.html of a results document (a run's, or a merge's).</summary>
+    public static void WriteReports(string dir, ResultsDocument document, string? publishedScores)
+    {
+        WriteAtomic(Path.Combine(dir, "report.md"), MarkdownReport.Render(document));
+        WriteAtomic(Path.Combine(dir, "report.html"), HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores)));
     }
 
     /// <summary>
     /// The content of results.json, as the contract types hold it; the run's comparisons are computed from the results
-    /// unless given (<see cref="Write"/> computes them once for results.json and the report).
+    /// unless given.
     /// </summary>
     public static ResultsDocument Results(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started,
         IReadOnlyList<PairComparison>? comparisons = null)
@@ -64,30 +71,13 @@ public static class RunStore
             Results: [.. results.Select(r => new TaskModelResult(
                 r.Task, r.TaskVersion, r.Model, r.Backend, r.Samples, r.Prompts, r.RejectedPrompts,
                 Path.GetFileName(r.DatasetFile), r.DatasetFile, r.DatasetSha256, r.PromptPackSha256, Math.Round(r.Seconds, 3),
-                r.Metrics, r.PromptBudgets))],
+                r.Metrics, r.PromptBudgets, RepeatSpreads.Of(r.Metrics, r.Predictions) is { Count: > 0 } spread ? spread : null))],
             Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s));
     }
 
-    private static string PredictionLines(IReadOnlyList<TaskResult> results)
-    {
-        var sb = new StringBuilder();
-        foreach (var r in results)
-            foreach (var p in r.Predictions)
-                sb.Append(JsonSerializer.Serialize(new
-                {
-                    task = r.Task,
-                    model = r.Model,
-                    id = p.Id,
-                    sample_id = p.SampleId,
-                    repeat = p.Repeat,
-                    prompt_hash = p.PromptHash,
-                    raw_output = p.RawOutput,
-                    parsed = p.Parsed,
-                    scores = p.Scores,
-                    error = p.Error,
-                }, Compact)).Append('\n');
-        return sb.ToString();
-    }
+    private static string PredictionLines(IReadOnlyList<TaskResult> results) =>
+        PredictionsFile.Serialize(results.SelectMany(r => r.Predictions.Select(p =>
+            new PredictionLine(r.Task, r.Model, p.Id, p.SampleId, p.Repeat, p.PromptHash, p.RawOutput, p.Parsed, p.Scores, p.Error))));
 
     private static string PromptLines(IReadOnlyList<TaskResult> results)
     {

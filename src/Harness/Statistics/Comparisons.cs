@@ -23,7 +23,12 @@ namespace BioEval.Harness.Statistics;
 /// </summary>
 public static class Comparisons
 {
-    public static IReadOnlyList<PairComparison> Compute(IReadOnlyList<TaskResult> results, IReadOnlyList<ModelPair> pairs, StatisticsOptions options)
+    /// <summary>The comparisons of a run's results.</summary>
+    public static IReadOnlyList<PairComparison> Compute(IReadOnlyList<TaskResult> results, IReadOnlyList<ModelPair> pairs, StatisticsOptions options) =>
+        Compute([.. results.Select(r => new ScoredResult(r.Task, r.Model, r.Metrics, r.Predictions))], pairs, options);
+
+    /// <summary>The comparisons of scored results from any source (a run, or the shards of a merge).</summary>
+    public static IReadOnlyList<PairComparison> Compute(IReadOnlyList<ScoredResult> results, IReadOnlyList<ModelPair> pairs, StatisticsOptions options)
     {
         options.Validate();
         var pending = new List<(string Task, ModelPair Pair, MetricValue Metric, int Samples, int Clusters, double BaseMean, double BioMean, BootstrapResult Interval, double P, string Test)>();
@@ -107,7 +112,7 @@ public static class Comparisons
         _ => "no significant difference",
     };
 
-    private static Dictionary<(string Id, int Repeat), double> Values(TaskResult result, string metric)
+    private static Dictionary<(string Id, int Repeat), double> Values(ScoredResult result, string metric)
     {
         var values = new Dictionary<(string, int), double>();
         foreach (var p in result.Predictions)
@@ -131,3 +136,6 @@ public static class Comparisons
         return [.. sums.SelectMany(s => s)];
     }
 }
+
+/// <summary>What the comparisons read of a task × model result: its metrics (headline flags, directions) and per-sample scores.</summary>
+public sealed record ScoredResult(string Task, string Model, IReadOnlyList<MetricValue> Metrics, IReadOnlyList<PredictionRecord> Predictions);

@@ -18,8 +18,8 @@ public sealed class MarkdownReportTests
     public void TheBetterSideFollowsEachMetricsDirection()
     {
         // Bio has the higher accuracy and the higher error rate: better on the first, worse on the second.
-        var report = MarkdownReport.Render(RunProfile.Load("embedded"), new ModelRegistry([], [new ModelPair("b", "o")]),
-            [Result("b", 0.50, 0.10), Result("o", 0.75, 0.20)]);
+        var report = MarkdownReport.Render(RunStore.Results(RunProfile.Load("embedded"), new ModelRegistry([], [new ModelPair("b", "o")]),
+            [Result("b", 0.50, 0.10), Result("o", 0.75, 0.20)], DateTimeOffset.UnixEpoch));
         Assert.Contains("| b → o | accuracy | 50.00 | 75.00 | +25.00 | bio |", report);
         Assert.Contains("| b → o | error_rate | 10.00 | 20.00 | +10.00 | base |", report);
     }

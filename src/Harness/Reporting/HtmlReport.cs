@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using BioEval.Harness.Results;
+
+namespace BioEval.Harness.Reporting;
+
+/// <summary>
+/// report.html: one self-contained page (inline CSS and SVG, no script, nothing fetched at view time) rendered from the
+/// results contract: the summary of verdicts, per task the scores, the verdicts and a forest plot of Δ with intervals,
+/// BioEval's scores beside the CLUE published ones for models of the paper, and the run's configuration, dataset
+/// hashes, backends and timings. Like report.md it holds scores and names only, never dataset text.
+/// </summary>
+public static class HtmlReport
+{
+    private const string Style = """
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 68rem; padding: 0 1rem; color: #1f2328; }
+        h1 { font-size: 1.6rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
+        table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; display: block; max-width: 100%; overflow-x: auto; }
+        th, td { border: 1px solid #d0d7de; padding: .25rem .6rem; text-align: left; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        .better { color: #1a7f37; font-weight: 600; } .worse { color: #cf222e; font-weight: 600; } .nsd { color: #6e7781; }
+        .summary { font-size: 1.1rem; padding: .6rem .9rem; background: #f6f8fa; border-left: 4px solid #0969da; }
+        figure.forest svg { max-width: 100%; height: auto; } figure.forest svg text { font-family: system-ui, sans-serif; }
+        .note { color: #57606a; font-size: .85rem; } code { font-size: .85rem; }
+        """;
+
+    public static string Render(ResultsDocument doc, PublishedScores? published = null)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("<!DOCTYPE html>");
+        sb.AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        sb.AppendLine($"<title>BioEval report: {E(doc.Profile)}</title>");
+        sb.AppendLine($"<style>{Style}</style></head><body>");
+        sb.AppendLine($"<h1>BioEval report: profile <code>{E(doc.Profile)}</code></h1>");
+        sb.AppendLine($"<p class=\"summary\" id=\"summary\">{E(ReportText.Summary(doc.Comparisons))}</p>");
+        var s = doc.Config.Statistics;
+        sb.AppendLine(Inv($"<p class=\"note\">Scores in percent. Δ = biomedical − base, in points. Verdicts: paired per-sample scores, {s.Confidence * 100:0}% bootstrap interval ({s.Resamples} resamples, seed {s.Seed}), p-values {E(s.Adjustment)}-adjusted over the run's {doc.Comparisons.Count} headline comparisons, α {s.Alpha}. Legend: <span class=\"better\">better</span>, <span class=\"nsd\">no significant difference</span>, <span class=\"worse\">worse</span>.</p>"));
+
+        foreach (var task in doc.Results.Select(r => r.Task).Distinct())
+            Task(sb, doc, task, published);
+
+        Configuration(sb, doc, published);
+        sb.AppendLine("<p class=\"note\">Produced by BioEval. Published scores, where shown, are those of the CLUE project (Dada et al., “Does Biomedical Training Lead to Better Medical Performance?”, GEM workshop at ACL 2025; clue.ikim.nrw, github.com/TIO-IKIM/CLUE), used with attribution.</p>");
+        sb.AppendLine("</body></html>");
+        return sb.ToString();
+    }
+
+    private static void Task(StringBuilder sb, ResultsDocument doc, string task, PublishedScores? published)
+    {
+        var byModel = doc.Results.Where(r => r.Task == task).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
+        var any = byModel.Values.First();
+        sb.AppendLine($"<section class=\"task\" id=\"task-{E(task)}\" data-task=\"{E(task)}\">");
+        sb.AppendLine($"<h2>{E(task)}</h2>");
+        sb.AppendLine(Inv($"<p class=\"note\">Task version {any.TaskVersion}; {any.Samples} samples ({any.Prompts} prompts); dataset <code>{E(any.DatasetFile)}</code> (sha256 <code>{any.DatasetSha256[..12]}</code>); prompt pack sha256 <code>{any.PromptPackSha256[..12]}</code>.</p>"));
+
+        var judged = doc.Comparisons.Where(c => c.Task == task).ToList();
+        if (judged.Count > 0)
+        {
+            sb.AppendLine($"<h3>Verdicts</h3>");
+            sb.AppendLine("<table class=\"verdicts\"><thead><tr><th>Pair</th><th>Metric</th><th>Base</th><th>Bio</th><th>Δ</th><th>95% CI</th><th>Test</th><th>p</th><th>Adjusted p</th><th>Verdict</th></tr></thead><tbody>");
+            foreach (var c in judged)
+            {
+                var v = c.Verdict;
+                sb.AppendLine(Inv($"<tr><td>{E(c.Base)} → {E(c.Bio)}</td><td>{E(c.Metric)}</td><td class=\"num\">{c.BaseMean * 100:F2}</td><td class=\"num\">{c.BioMean * 100:F2}</td><td class=\"num\">{ReportText.Points(v.Delta)}</td><td class=\"num\">{ReportText.Points(v.CiLow)} to {ReportText.Points(v.CiHigh)}</td><td>{E(v.Test)}</td><td class=\"num\">{v.PValue:G3}</td><td class=\"num\">{v.AdjustedPValue:G3}</td><td class=\"{Css(v.Outcome)}\">{ReportText.Outcome(v.Outcome)}</td></tr>"));
+            }
+            sb.AppendLine("</tbody></table>");
+            var note = ReportText.ClusterNote(judged).Trim();
+            if (note.Length > 0) sb.AppendLine($"<p class=\"note\">{E(note)}</p>");
+            sb.AppendLine($"<figure class=\"forest\" data-task=\"{E(task)}\">{ForestPlot.Svg(judged)}<figcaption class=\"note\">Forest plot: Δ per pair and headline metric with its bootstrap interval; dashed line at no difference.</figcaption></figure>");
+        }
+
+        sb.AppendLine("<h3>All scores</h3>");
+        sb.AppendLine("<table class=\"scores\"><thead><tr><th>Pair</th><th>Metric</th><th>Base</th><th>Bio</th><th>Δ</th><th>Better</th></tr></thead><tbody>");
+        foreach (var pair in doc.Pairs)
+        {
+            if (!byModel.TryGetValue(pair.Base, out var b) || !byModel.TryGetValue(pair.Bio, out var o)) continue;
+            foreach (var metric in b.Scores)
+            {
+                if (o.Score(metric.Name) is not { } bio) continue;
+                var gain = metric.Improvement(bio.Value);
+                var better = Math.Abs(gain) < 1e-12 ? "tie" : gain > 0 ? "bio" : "base";
+                sb.AppendLine(Inv($"<tr><td>{E(pair.Base)} → {E(pair.Bio)}</td><td>{E(metric.Name)}</td><td class=\"num\">{metric.Value * 100:F2}</td><td class=\"num\">{bio.Value * 100:F2}</td><td class=\"num\">{ReportText.Points(bio.Value - metric.Value)}</td><td>{better}</td></tr>"));
+            }
+        }
+        sb.AppendLine("</tbody></table>");
+
+        if (published is not null)
+        {
+            var rows = byModel.Values
+                .SelectMany(r => r.Scores.Select(m => (r.Model, m, Published: published.Score(task, m.Name, r.Model))))
+                .Where(x => x.Published is not null).ToList();
+            if (rows.Count > 0)
+            {
+                sb.AppendLine("<h3>Beside the published CLUE scores</h3>");
+                sb.AppendLine("<table class=\"published\"><thead><tr><th>Model</th><th>Published as</th><th>Metric</th><th>BioEval</th><th>CLUE published</th><th>Difference</th></tr></thead><tbody>");
+                foreach (var (model, metric, value) in rows)
+                    sb.AppendLine(Inv($"<tr><td>{E(model)}</td><td>{E(published.PublishedName(model)!)}</td><td>{E(metric.Name)}</td><td class=\"num\">{metric.Value * 100:F2}</td><td class=\"num\">{value:F2}</td><td class=\"num\">{metric.Value * 100 - value!.Value:+0.00;-0.00;0.00}</td></tr>"));
+                sb.AppendLine("</tbody></table>");
+            }
+        }
+
+        var spreads = byModel.Values.Where(r => r.RepeatSpread is { Count: > 0 }).ToList();
+        if (spreads.Count > 0)
+        {
+            sb.AppendLine("<h3>Spread across repeats</h3>");
+            sb.AppendLine("<table class=\"spread\"><thead><tr><th>Model</th><th>Metric</th><th>Per repeat</th><th>SD</th><th>Range</th></tr></thead><tbody>");
+            foreach (var r in spreads)
+                foreach (var x in r.RepeatSpread!)
+                    sb.AppendLine(Inv($"<tr><td>{E(r.Model)}</td><td>{E(x.Metric)}</td><td>{string.Join(", ", x.Means.Select(m => (m * 100).ToString("F2", CultureInfo.InvariantCulture)))}</td><td class=\"num\">{x.StandardDeviation * 100:F2}</td><td class=\"num\">{(x.Means.Max() - x.Means.Min()) * 100:F2}</td></tr>"));
+            sb.AppendLine("</tbody></table>");
+        }
+
+        sb.AppendLine("<h3>Models</h3>");
+        sb.AppendLine("<table class=\"models\"><thead><tr><th>Model</th><th>Backend</th><th>Prompts</th><th>Refused for length</th><th>Seconds</th></tr></thead><tbody>");
+        foreach (var r in byModel.Values)
+            sb.AppendLine(Inv($"<tr><td>{E(r.Model)}</td><td>{E(r.Backend)}</td><td class=\"num\">{r.Prompts}</td><td class=\"num\">{r.RejectedPrompts}</td><td class=\"num\">{r.Seconds:F1}</td></tr>"));
+        sb.AppendLine("</tbody></table>");
+        sb.AppendLine("</section>");
+    }
+
+    private static void Configuration(StringBuilder sb, ResultsDocument doc, PublishedScores? published)
+    {
+        var c = doc.Config;
+        var p = c.Protocol;
+        sb.AppendLine("<section id=\"configuration\"><h2>Run</h2>");
+        sb.AppendLine("<table class=\"config\"><tbody>");
+        void Row(string name, string value) => sb.AppendLine($"<tr><th>{E(name)}</th><td>{E(value)}</td></tr>");
+        Row("Tool", $"{doc.Tool} {doc.ToolVersion} (results schema {doc.SchemaVersion})");
+        Row("Started / finished (UTC)", Inv($"{doc.StartedUtc:u} / {doc.FinishedUtc:u}"));
+        Row("Models file", c.ModelsFile);
+        Row("Data folder", c.DataDir);
+        Row("Sample limit", c.Limit?.ToString(CultureInfo.InvariantCulture) ?? "none");
+        Row("Decoding", ReportText.Decoding(c.Decoding));
+        Row("Protocol", Inv($"shuffle seed {p.ShuffleSeed}, document seed {p.DocumentSeed}, LongHealth task 1 budget {p.LonghealthTask1Budget}, reserve {p.LonghealthReserve}, NER shots {p.NerFewShot}, strip trailing ';' {p.StripTrailingSemicolon}, reference averaging {p.ReferenceAveraging}"));
+        Row("Statistics", Inv($"{c.Statistics.Resamples} resamples, seed {c.Statistics.Seed}, α {c.Statistics.Alpha}, {c.Statistics.Adjustment}, {c.Statistics.Confidence * 100:0}% intervals"));
+        if (published is not null) Row("Published scores", $"{published.Path} (sha256 {published.Sha256[..12]}): {published.Source}");
+        sb.AppendLine("</tbody></table>");
+        sb.AppendLine("<table class=\"datasets\"><thead><tr><th>Task</th><th>Dataset</th><th>Dataset sha256</th><th>Prompt pack sha256</th><th>Seconds (all models)</th></tr></thead><tbody>");
+        foreach (var task in doc.Results.GroupBy(r => r.Task))
+        {
+            var r = task.First();
+            sb.AppendLine(Inv($"<tr><td>{E(task.Key)}</td><td><code>{E(r.DatasetFile)}</code></td><td><code>{r.DatasetSha256}</code></td><td><code>{r.PromptPackSha256}</code></td><td class=\"num\">{task.Sum(x => x.Seconds):F1}</td></tr>"));
+        }
+        sb.AppendLine("</tbody></table></section>");
+    }
+
+    private static string Css(VerdictOutcome o) => o switch { VerdictOutcome.Better => "better", VerdictOutcome.Worse => "worse", _ => "nsd" };
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

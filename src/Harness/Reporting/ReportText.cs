@@ -1,0 +1,40 @@
+using System.Globalization;
+using BioEval.Harness.Results;
+
+namespace BioEval.Harness.Reporting;
+
+/// <summary>Wording and number formats the Markdown and HTML reports share, so both say the same thing.</summary>
+public static class ReportText
+{
+    /// <summary>The verdict as reports print it.</summary>
+    public static string Outcome(VerdictOutcome outcome) => outcome switch
+    {
+        VerdictOutcome.Better => "better",
+        VerdictOutcome.Worse => "worse",
+        _ => "no significant difference",
+    };
+
+    /// <summary>A fraction's difference in percent points, signed.</summary>
+    public static string Points(double fraction) => (fraction * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>"Specialised models: W better, T no significant difference, L worse (of N comparisons)."</summary>
+    public static string Summary(IReadOnlyList<PairComparison> comparisons)
+    {
+        if (comparisons.Count == 0) return "No pair was compared (no task ran both models of a pair).";
+        var better = comparisons.Count(c => c.Verdict.Outcome == VerdictOutcome.Better);
+        var worse = comparisons.Count(c => c.Verdict.Outcome == VerdictOutcome.Worse);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Specialised models: {better} better, {comparisons.Count - better - worse} no significant difference, {worse} worse (of {comparisons.Count} headline comparisons of pairs × tasks × metrics).");
+    }
+
+    /// <summary>Says when whole clusters were resampled, for the tasks where prompts are not independent.</summary>
+    public static string ClusterNote(IEnumerable<PairComparison> comparisons) =>
+        comparisons.Any(c => c.Clusters < c.Samples)
+            ? " Prompts of one question (or repeats of one item) are not independent: whole clusters are resampled and sign-flipped."
+            : "";
+
+    /// <summary>The decoding settings in words.</summary>
+    public static string Decoding(DecodingRecord d) => d.Strategy == "greedy"
+        ? "greedy"
+        : string.Create(CultureInfo.InvariantCulture, $"sampling (temperature {d.Temperature}, top-p {d.TopP?.ToString(CultureInfo.InvariantCulture) ?? "1"}, seed {d.Seed}, {d.Repeats} repeat(s))");
+}
