@@ -8,6 +8,7 @@ foreach (var verb in new[]
     ShuffleVerb.Create(),
     ScoreVerb.Create(),
     StatsVerb.Create(),
+    ReportVerb.Create(),
     TokenizeVerb.Create(),
     RenderVerb.Create(),
     MakeTinyVerb.Create(),

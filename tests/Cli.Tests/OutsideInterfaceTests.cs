@@ -188,3 +188,35 @@ public sealed class EngineVerbTests : IAsyncLifetime
         Assert.Contains("does not exist", stderr);
     }
 }
+
+/// <summary><c>bioeval report --merge</c> on real shards of an embedded run, as a CI matrix would produce them.</summary>
+public sealed class ReportMergeTests
+{
+    [Fact]
+    public async Task ShardsOfOneRunMergeAndOthersAreRefusedNamingTheDifference()
+    {
+        var root = Directory.CreateTempSubdirectory("bioeval-merge-cli-").FullName;
+        string Dir(string name) => Path.Combine(root, name);
+        foreach (var (task, dir) in new[] { ("MedNLI", "mednli"), ("NER", "ner") })
+        {
+            var (runCode, _, runErr) = await CliProcess.RunAsync("run", "--task", task, "--limit", "4", "--out", Dir(dir));
+            Assert.True(runCode == 0, runErr);
+        }
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync("report", "--merge", Dir("mednli"), Dir("ner"), "--out", Dir("merged"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"report: {Path.Combine(Dir("merged"), "report.html")}", stdout);
+        using var merged = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("merged"), "results.json")));
+        var comparisons = merged.RootElement.GetProperty("comparisons").EnumerateArray().ToList();
+        Assert.Equal(["MedNLI", "NER"], comparisons.Select(c => c.GetProperty("task").GetString()).Distinct());
+        Assert.All(comparisons, c => Assert.Equal("holm", c.GetProperty("verdict").GetProperty("adjustment").GetString()));
+
+        // A shard with another sample limit is not a piece of the same run.
+        var (otherCode, _, _) = await CliProcess.RunAsync("run", "--task", "MeQSum", "--limit", "3", "--out", Dir("other"));
+        Assert.Equal(0, otherCode);
+        var (refused, _, message) = await CliProcess.RunAsync("report", "--merge", Dir("mednli"), Dir("other"), "--out", Dir("refused"));
+        Assert.Equal(2, refused);
+        Assert.Contains("sample limit differs (4 vs 3)", message);
+        Assert.False(Directory.Exists(Dir("refused")));
+    }
+}

@@ -11,8 +11,10 @@ namespace BioEval.Harness.Runs;
 /// <summary>
 /// A named run profile: which models, which data, how many samples, where results go, how strict the gates are.
 /// Profiles live in <c>runsettings/&lt;name&gt;.runsettings</c> as environment variables, so that
-/// <c>dotnet test --settings</c> and <c>bioeval run --profile</c> read one and the same file; a variable set
-/// in the real environment overrides the file. Relative paths resolve against the repository root.
+/// <c>dotnet test --settings</c> and <c>bioeval run --profile</c> read one and the same file. For <c>bioeval run</c> a
+/// variable set in the real environment overrides the file; under <c>dotnet test</c> the test platform sets the file's
+/// variables over the shell's, so only variables the file does not set come from the shell. Relative paths resolve
+/// against the repository root.
 /// </summary>
 public sealed record RunProfile(
     string Name,
@@ -172,9 +174,7 @@ public sealed record RunProfile(
         var published = Get("BIOEVAL_PUBLISHED_SCORES") switch
         {
             "none" => null,
-            null => File.Exists(Path.Combine(root, "..", "shared", "reference", "clue-published-scores.json"))
-                ? Path.GetFullPath(Path.Combine(root, "..", "shared", "reference", "clue-published-scores.json"))
-                : null,
+            null => SharedPublishedScores(root),
             _ => PathOf("BIOEVAL_PUBLISHED_SCORES", ""),
         };
         if (published is not null && !File.Exists(published)) throw new InvalidDataException($"BIOEVAL_PUBLISHED_SCORES: {published} does not exist.");
@@ -213,6 +213,13 @@ public sealed record RunProfile(
             Margin = margin,
             PublishedScores = published,
         };
+    }
+
+    /// <summary>The shared data's CLUE published scores beside the repository <paramref name="root"/>, or null when absent.</summary>
+    public static string? SharedPublishedScores(string root)
+    {
+        var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "reference", "clue-published-scores.json"));
+        return File.Exists(path) ? path : null;
     }
 
     /// <summary>The CLUE published scores file report.html compares with, or null (BIOEVAL_PUBLISHED_SCORES).</summary>
