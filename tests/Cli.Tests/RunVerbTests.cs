@@ -57,3 +57,40 @@ public sealed class RunVerbTests
         Assert.Contains("must be an integer", stderr);
     }
 }
+
+/// <summary><c>bioeval run</c> shows a live progress display on a terminal and plain lines in logs.</summary>
+public sealed class RunProgressTests
+{
+    [Fact]
+    public async Task OnATerminalTheProgressIsLiveWithPromptsTokensPerSecondAndTheRemainingTime()
+    {
+        if (!File.Exists("/usr/bin/script")) Assert.Skip("util-linux 'script' is not installed; it gives the run a terminal.");
+        var dir = Directory.CreateTempSubdirectory("bioeval-tty-").FullName;
+        var log = Path.Combine(dir, "tty.log");
+        // script(1) runs the command on a pseudo-terminal and records what the terminal received.
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-qfec", $"dotnet {CliPath()} run --task MedNLI --limit 3 --out {Path.Combine(dir, "out")}", log }) info.ArgumentList.Add(a);
+        info.Environment.Remove("CI");
+        info.Environment["TERM"] = "xterm";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        Assert.Equal(0, process.ExitCode);
+        var screen = File.ReadAllText(log);
+        Assert.Contains("\u001b[", screen); // drawn with terminal escapes
+        Assert.Contains("━", screen); // the bars
+        Assert.Matches(@"MedNLI / tiny-base: 3/3 prompts, [0-9.]+ tok/s", screen);
+        Assert.Contains("100%", screen);
+        Assert.Contains("results: ", screen);
+    }
+
+    [Fact]
+    public async Task InALogTheProgressIsPlainLines()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--limit", "3", "--out", Directory.CreateTempSubdirectory("bioeval-log-").FullName);
+        Assert.Equal(0, code);
+        Assert.Contains("  [MedNLI / tiny-base] 3/3 prompts", stderr);
+        Assert.DoesNotContain("\u001b[", stderr);
+    }
+
+    private static string CliPath() => CliProcess.CliPath;
+}

@@ -69,10 +69,11 @@ internal static class RunVerb
 
             RunProfile runProfile;
             BenchmarkSession session;
+            var display = RunDisplay.ForConsole();
             try
             {
                 runProfile = RunProfile.Load(parse.GetValue(profile)!, overrides);
-                session = new BenchmarkSession(runProfile, new ConsoleProgress(), parse.GetValue(resume));
+                session = new BenchmarkSession(runProfile, display, parse.GetValue(resume));
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException)
             {
@@ -84,55 +85,39 @@ internal static class RunVerb
             {
                 var models = session.Registry.PairedModels.ToList();
                 Console.Error.WriteLine($"bioeval run: profile '{runProfile.Name}', {session.Tasks.Count} task(s) x {models.Count} model(s), output {runProfile.OutputDir}");
-                var exit = 0;
-                try
+                var exit = await display.RunAsync(async () =>
                 {
-                    foreach (var t in session.Tasks)
-                        foreach (var m in models)
-                        {
-                            var r = await session.ResultAsync(t.Name, m.Name, cancellationToken);
-                            Console.Error.WriteLine(FormattableString.Invariant(
-                                $"  {t.Name} / {m.Name}: {string.Join(", ", r.Scores.Select(kv => $"{kv.Key}={kv.Value:F4}"))} ({r.Samples} samples, {r.Seconds:F1} s, {r.Backend})"));
-                        }
-                }
-                catch (OperationCanceledException)
-                {
-                    Console.Error.WriteLine("bioeval run: interrupted; completed results are written below, outputs so far are checkpointed (rerun with --resume).");
-                    exit = 130;
-                }
-                catch (Exception e)
-                {
-                    // Whatever broke, the results completed so far are still written below.
-                    Console.Error.WriteLine($"bioeval run: {e.Message}");
-                    if (e is not (IOException or InvalidDataException or Harness.Datasets.DatasetFormatException or ArgumentException))
-                        Console.Error.WriteLine(e.ToString());
-                    exit = 1;
-                }
+                    try
+                    {
+                        foreach (var t in session.Tasks)
+                            foreach (var m in models)
+                            {
+                                var r = await session.ResultAsync(t.Name, m.Name, cancellationToken);
+                                display.Line(FormattableString.Invariant(
+                                    $"  {t.Name} / {m.Name}: {string.Join(", ", r.Scores.Select(kv => $"{kv.Key}={kv.Value:F4}"))} ({r.Samples} samples, {r.Seconds:F1} s, {r.Backend})"));
+                            }
+                        return 0;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        display.Line("bioeval run: interrupted; completed results are written below, outputs so far are checkpointed (rerun with --resume).");
+                        return 130;
+                    }
+                    catch (Exception e)
+                    {
+                        // Whatever broke, the results completed so far are still written below.
+                        display.Line($"bioeval run: {e.Message}");
+                        if (e is not (IOException or InvalidDataException or Harness.Datasets.DatasetFormatException or ArgumentException))
+                            display.Line(e.ToString());
+                        return 1;
+                    }
+                });
                 var dir = session.Write();
                 Console.Out.WriteLine($"results: {Path.Combine(dir, "results.json")}");
                 Console.Out.WriteLine($"predictions: {Path.Combine(dir, "predictions.jsonl")}");
                 Console.Out.WriteLine($"report: {Path.Combine(dir, "report.md")}");
                 Console.Out.WriteLine($"report: {Path.Combine(dir, "report.html")}");
                 return exit;
-            }
-        }
-    }
-
-    /// <summary>Prints a progress line per (task, model) at most every two seconds, and at the end.</summary>
-    private sealed class ConsoleProgress : IProgress<EvalProgress>
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly Lock _gate = new();
-        private long _lastPrint = -10_000;
-
-        public void Report(EvalProgress value)
-        {
-            lock (_gate)
-            {
-                var now = _clock.ElapsedMilliseconds;
-                if (value.Done != value.Total && now - _lastPrint < 2000) return;
-                _lastPrint = now;
-                Console.Error.WriteLine($"  [{value.Task} / {value.Model}] {value.Done}/{value.Total} prompts");
             }
         }
     }

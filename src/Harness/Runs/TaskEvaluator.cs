@@ -8,8 +8,11 @@ using Microsoft.Extensions.AI;
 
 namespace BioEval.Harness.Runs;
 
-/// <summary>Progress of one task on one model.</summary>
-public sealed record EvalProgress(string Task, string Model, int Done, int Total);
+/// <summary>
+/// Progress of one task on one model: prompts done of the total, of which <paramref name="Resumed"/> came from the
+/// checkpoint, and the tokens generated so far (as the backend reports them; 0 when it does not).
+/// </summary>
+public sealed record EvalProgress(string Task, string Model, int Done, int Total, int Resumed = 0, long GeneratedTokens = 0);
 
 /// <summary>What the evaluator needs besides the task and the model.</summary>
 /// <param name="Decoding">Decoding settings, recorded with the result.</param>
@@ -49,8 +52,11 @@ public static class TaskEvaluator
         var turns = items.ToDictionary(i => i.Id, i => ChatTurn.From(i.Messages));
         var hashes = turns.ToDictionary(kv => kv.Key, kv => ChatTurn.Hash(kv.Value));
         var done = 0;
+        var fromCheckpoint = 0;
+        long generated = 0;
         var resumed = options.Checkpoint?.Completed(task.Name, modelName) ?? new Dictionary<(string, int, string), string>();
 
+        progress?.Report(new EvalProgress(task.Name, modelName, 0, jobs.Count));
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken },
             async (index, ct) =>
@@ -63,6 +69,7 @@ public static class TaskEvaluator
                     {
                         var response = await model.GetResponseAsync(item.Messages, ChatOptionsFor(task, item, repeat, options.Decoding), ct);
                         text = response.Text;
+                        if (response.Usage?.OutputTokenCount is { } count) Interlocked.Add(ref generated, count);
                         options.Checkpoint?.Append(task.Name, modelName, item.Id, repeat, hash, text);
                     }
                     catch (PromptTooLongException e)
@@ -73,8 +80,13 @@ public static class TaskEvaluator
                         errors[index] = e.Message;
                     }
                 }
+                else
+                {
+                    Interlocked.Increment(ref fromCheckpoint);
+                }
                 outputs[index] = text;
-                progress?.Report(new EvalProgress(task.Name, modelName, Interlocked.Increment(ref done), jobs.Count));
+                progress?.Report(new EvalProgress(task.Name, modelName, Interlocked.Increment(ref done), jobs.Count,
+                    Volatile.Read(ref fromCheckpoint), Interlocked.Read(ref generated)));
             });
 
         var predictions = new List<PredictionRecord>(jobs.Count);
