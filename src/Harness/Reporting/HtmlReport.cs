@@ -72,17 +72,8 @@ public static class HtmlReport
 
         sb.AppendLine("<h3>All scores</h3>");
         sb.AppendLine("<table class=\"scores\"><thead><tr><th>Pair</th><th>Metric</th><th>Base</th><th>Bio</th><th>Δ</th><th>Better</th></tr></thead><tbody>");
-        foreach (var pair in doc.Pairs)
-        {
-            if (!byModel.TryGetValue(pair.Base, out var b) || !byModel.TryGetValue(pair.Bio, out var o)) continue;
-            foreach (var metric in b.Scores)
-            {
-                if (o.Score(metric.Name) is not { } bio) continue;
-                var gain = metric.Improvement(bio.Value);
-                var better = Math.Abs(gain) < 1e-12 ? "tie" : gain > 0 ? "bio" : "base";
-                sb.AppendLine(Inv($"<tr><td>{E(pair.Base)} → {E(pair.Bio)}</td><td>{E(metric.Name)}</td><td class=\"num\">{metric.Value * 100:F2}</td><td class=\"num\">{bio.Value * 100:F2}</td><td class=\"num\">{ReportText.Points(bio.Value - metric.Value)}</td><td>{better}</td></tr>"));
-            }
-        }
+        foreach (var row in ReportText.ScoreRows(doc, task))
+            sb.AppendLine(Inv($"<tr><td>{E(row.Pair.Base)} → {E(row.Pair.Bio)}</td><td>{E(row.Metric)}</td><td class=\"num\">{row.Base * 100:F2}</td><td class=\"num\">{row.Bio * 100:F2}</td><td class=\"num\">{ReportText.Points(row.Bio - row.Base)}</td><td>{row.Better}</td></tr>"));
         sb.AppendLine("</tbody></table>");
 
         if (published is not null)

@@ -39,19 +39,8 @@ public static class MarkdownReport
             sb.AppendLine();
             sb.AppendLine("| Pair | Metric | Base | Bio | Δ | Better |");
             sb.AppendLine("|---|---|---:|---:|---:|---|");
-            foreach (var pair in doc.Pairs)
-            {
-                if (!byModel.TryGetValue(pair.Base, out var b) || !byModel.TryGetValue(pair.Bio, out var o)) continue;
-                foreach (var metric in b.Scores)
-                {
-                    if (o.Score(metric.Name) is not { } bio) continue;
-                    var delta = bio.Value - metric.Value;
-                    // The better side follows the metric's direction, not the sign of Δ.
-                    var gain = metric.Improvement(bio.Value);
-                    var better = Math.Abs(gain) < 1e-12 ? "tie" : gain > 0 ? "bio" : "base";
-                    sb.AppendLine(Inv($"| {pair.Base} → {pair.Bio} | {metric.Name} | {metric.Value * 100:F2} | {bio.Value * 100:F2} | {delta * 100:+0.00;-0.00;0.00} | {better} |"));
-                }
-            }
+            foreach (var row in ReportText.ScoreRows(doc, task))
+                sb.AppendLine(Inv($"| {row.Pair.Base} → {row.Pair.Bio} | {row.Metric} | {row.Base * 100:F2} | {row.Bio * 100:F2} | {ReportText.Points(row.Bio - row.Base)} | {row.Better} |"));
             var spreads = byModel.Values.Where(r => r.RepeatSpread is { Count: > 0 }).ToList();
             if (spreads.Count > 0)
             {

@@ -34,13 +34,8 @@ public sealed class PublishedScores
 
     private readonly Dictionary<string, Dictionary<string, Dictionary<string, double>>> _tasks;
 
-    private PublishedScores(string path, string source, string sha256, Dictionary<string, Dictionary<string, Dictionary<string, double>>> tasks)
-    {
-        Path = path;
-        Source = source;
-        Sha256 = sha256;
-        _tasks = tasks;
-    }
+    private PublishedScores(string path, string source, string sha256, Dictionary<string, Dictionary<string, Dictionary<string, double>>> tasks) =>
+        (Path, Source, Sha256, _tasks) = (path, source, sha256, tasks);
 
     /// <summary>The file read.</summary>
     public string Path { get; }

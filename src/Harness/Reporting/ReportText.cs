@@ -37,4 +37,26 @@ public static class ReportText
     public static string Decoding(DecodingRecord d) => d.Strategy == "greedy"
         ? "greedy"
         : string.Create(CultureInfo.InvariantCulture, $"sampling (temperature {d.Temperature}, top-p {d.TopP?.ToString(CultureInfo.InvariantCulture) ?? "1"}, seed {d.Seed}, {d.Repeats} repeat(s))");
+
+    /// <summary>One row of a task's score table: a pair, a metric both models have, both values and the better side.</summary>
+    public sealed record ScoreRow(PairRecord Pair, string Metric, double Base, double Bio, string Better);
+
+    /// <summary>
+    /// The score rows of a task, per pair of the run and metric of the base model; the better side follows the metric's
+    /// direction, not the sign of Δ ("tie" within 1e-12).
+    /// </summary>
+    public static IEnumerable<ScoreRow> ScoreRows(ResultsDocument doc, string task)
+    {
+        var byModel = doc.Results.Where(r => r.Task == task).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
+        foreach (var pair in doc.Pairs)
+        {
+            if (!byModel.TryGetValue(pair.Base, out var b) || !byModel.TryGetValue(pair.Bio, out var o)) continue;
+            foreach (var metric in b.Scores)
+            {
+                if (o.Score(metric.Name) is not { } bio) continue;
+                var gain = metric.Improvement(bio.Value);
+                yield return new ScoreRow(pair, metric.Name, metric.Value, bio.Value, Math.Abs(gain) < 1e-12 ? "tie" : gain > 0 ? "bio" : "base");
+            }
+        }
+    }
 }

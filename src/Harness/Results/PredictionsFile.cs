@@ -6,10 +6,19 @@ using System.Text.Json.Serialization;
 namespace BioEval.Harness.Results;
 
 /// <summary>
-/// One line of predictions.jsonl: one evaluated prompt of one model, in evaluation order, with its per-sample scores
-/// (by metric name, as in results.json). <paramref name="SampleId"/> is the dataset sample the prompt belongs to: the
-/// unit the statistics resample (LongHealth's prompts of one question share it).
+/// One evaluated prompt of one model (a line of predictions.jsonl, in evaluation order): what was sent (by hash),
+/// what came back, how it scored.
 /// </summary>
+/// <param name="Task">The task.</param>
+/// <param name="Model">The model.</param>
+/// <param name="Id">The evaluation item id (extends the sample id where a sample gives several prompts).</param>
+/// <param name="SampleId">The dataset sample's stable id: the unit the statistics resample (LongHealth's prompts of one question share it).</param>
+/// <param name="Repeat">Repeat index when sampling several times per prompt (0 otherwise).</param>
+/// <param name="PromptHash">SHA-256 of the exact chat sent; the chat itself is in prompts.jsonl.</param>
+/// <param name="RawOutput">The model output as generated.</param>
+/// <param name="Parsed">The parsed answer the metrics scored.</param>
+/// <param name="Scores">Per-sample metric values, by metric name as in results.json.</param>
+/// <param name="Error">Why the backend gave no output (e.g. the prompt exceeds the context); null when it answered.</param>
 public sealed record PredictionLine(
     string Task,
     string Model,
@@ -20,7 +29,7 @@ public sealed record PredictionLine(
     string RawOutput,
     string Parsed,
     IReadOnlyDictionary<string, double> Scores,
-    string? Error);
+    string? Error = null);
 
 /// <summary>Writes and reads predictions.jsonl with <see cref="PredictionLine"/> (source-generated, like results.json).</summary>
 public static class PredictionsFile

@@ -55,8 +55,7 @@ public static class RunMerge
             }
 
         var scored = kept.Select(k => new ScoredResult(k.Result.Task, k.Result.Model, k.Result.Scores,
-            [.. k.From.Predictions.Where(p => p.Task == k.Result.Task && p.Model == k.Result.Model)
-                .Select(p => new PredictionRecord(p.Id, p.SampleId, p.Repeat, p.PromptHash, p.RawOutput, p.Parsed, p.Scores, p.Error))])).ToList();
+            [.. k.From.Predictions.Where(p => p.Task == k.Result.Task && p.Model == k.Result.Model)])).ToList();
         var s = first.Document.Config.Statistics;
         var options = new StatisticsOptions(s.Resamples, (ulong)s.Seed, s.Alpha, s.Adjustment == "bh" ? Adjustment.BenjaminiHochberg : Adjustment.Holm, s.Confidence);
         var pairs = first.Document.Pairs.Select(p => new ModelPair(p.Base, p.Bio)).ToList();
@@ -70,8 +69,7 @@ public static class RunMerge
 
         Directory.CreateDirectory(output);
         RunStore.WriteAtomic(Path.Combine(output, "results.json"), ResultsFile.Serialize(merged));
-        RunStore.WriteAtomic(Path.Combine(output, "predictions.jsonl"), PredictionsFile.Serialize(kept.SelectMany(k =>
-            k.From.Predictions.Where(p => p.Task == k.Result.Task && p.Model == k.Result.Model))));
+        RunStore.WriteAtomic(Path.Combine(output, "predictions.jsonl"), PredictionsFile.Serialize(scored.SelectMany(r => r.Predictions)));
         RunStore.WriteAtomic(Path.Combine(output, "prompts.jsonl"), PromptLines(shards));
         RunStore.WriteReports(output, merged, publishedScores);
         return merged;

@@ -75,9 +75,7 @@ public static class RunStore
             Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s));
     }
 
-    private static string PredictionLines(IReadOnlyList<TaskResult> results) =>
-        PredictionsFile.Serialize(results.SelectMany(r => r.Predictions.Select(p =>
-            new PredictionLine(r.Task, r.Model, p.Id, p.SampleId, p.Repeat, p.PromptHash, p.RawOutput, p.Parsed, p.Scores, p.Error))));
+    private static string PredictionLines(IReadOnlyList<TaskResult> results) => PredictionsFile.Serialize(results.SelectMany(r => r.Predictions));
 
     private static string PromptLines(IReadOnlyList<TaskResult> results)
     {

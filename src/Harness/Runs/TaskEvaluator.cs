@@ -89,7 +89,7 @@ public static class TaskEvaluator
                     Volatile.Read(ref fromCheckpoint), Interlocked.Read(ref generated)));
             });
 
-        var predictions = new List<PredictionRecord>(jobs.Count);
+        var predictions = new List<PredictionLine>(jobs.Count);
         var perMetric = task.Metrics.Select(_ => new List<IReadOnlyDictionary<string, double>>(jobs.Count)).ToList();
         for (var i = 0; i < jobs.Count; i++)
         {
@@ -103,7 +103,7 @@ public static class TaskEvaluator
                 perMetric[m].Add(values);
                 foreach (var (name, value) in values) scores[name] = value;
             }
-            predictions.Add(new PredictionRecord(item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores, errors[i]));
+            predictions.Add(new PredictionLine(task.Name, modelName, item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores, errors[i]));
         }
 
         return new TaskResult(

@@ -2,25 +2,6 @@ using BioEval.Harness.Results;
 
 namespace BioEval.Harness.Runs;
 
-/// <summary>One evaluated prompt: what was sent (by hash), what came back, how it scored.</summary>
-/// <param name="Id">The evaluation item id (extends the sample id where a sample gives several prompts).</param>
-/// <param name="SampleId">The dataset sample's stable id.</param>
-/// <param name="Repeat">Repeat index when sampling several times per prompt (0 otherwise).</param>
-/// <param name="PromptHash">SHA-256 of the exact chat sent; the chat itself is in prompts.jsonl.</param>
-/// <param name="RawOutput">The model output as generated.</param>
-/// <param name="Parsed">The parsed answer the metrics scored.</param>
-/// <param name="Scores">Per-sample metric values.</param>
-/// <param name="Error">Why the backend gave no output (e.g. the prompt exceeds the context); null when it answered.</param>
-public sealed record PredictionRecord(
-    string Id,
-    string SampleId,
-    int Repeat,
-    string PromptHash,
-    string RawOutput,
-    string Parsed,
-    IReadOnlyDictionary<string, double> Scores,
-    string? Error = null);
-
 /// <summary>The score of one model on one task, with everything needed to tell whether two results are comparable.</summary>
 public sealed record TaskResult(
     string Task,
@@ -34,7 +15,7 @@ public sealed record TaskResult(
     string PromptPackSha256,
     string Backend,
     double Seconds,
-    IReadOnlyList<PredictionRecord> Predictions)
+    IReadOnlyList<PredictionLine> Predictions)
 {
     /// <summary>The metrics' values by name (direction and unit are in <see cref="Metrics"/>).</summary>
     public IReadOnlyDictionary<string, double> Scores { get; } = Metrics.ToDictionary(m => m.Name, m => m.Value);

@@ -138,4 +138,4 @@ public static class Comparisons
 }
 
 /// <summary>What the comparisons read of a task × model result: its metrics (headline flags, directions) and per-sample scores.</summary>
-public sealed record ScoredResult(string Task, string Model, IReadOnlyList<MetricValue> Metrics, IReadOnlyList<PredictionRecord> Predictions);
+public sealed record ScoredResult(string Task, string Model, IReadOnlyList<MetricValue> Metrics, IReadOnlyList<PredictionLine> Predictions);

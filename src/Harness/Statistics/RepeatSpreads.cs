@@ -11,7 +11,7 @@ namespace BioEval.Harness.Statistics;
 public static class RepeatSpreads
 {
     /// <summary>One spread per metric with per-sample scores; empty for a run with one repeat.</summary>
-    public static IReadOnlyList<RepeatSpread> Of(IReadOnlyList<MetricValue> metrics, IReadOnlyList<PredictionRecord> predictions)
+    public static IReadOnlyList<RepeatSpread> Of(IReadOnlyList<MetricValue> metrics, IReadOnlyList<PredictionLine> predictions)
     {
         var repeats = predictions.Select(p => p.Repeat).Distinct().Order().ToList();
         if (repeats.Count < 2) return [];

@@ -13,7 +13,7 @@ public sealed class PairGateTests
     private static TaskResult Result(string model, double[] scores, MetricDirection direction = MetricDirection.HigherIsBetter) =>
         new("T", 1, model, [new MetricValue("m", scores.Average(), direction, MetricInfo.Fraction, Headline: true)],
             scores.Length, scores.Length, "d", "sha", "pack", "test", 0,
-            [.. scores.Select((v, i) => new PredictionRecord($"i{i}", $"s{i}", 0, "h", "", "", new Dictionary<string, double> { ["m"] = v }))]);
+            [.. scores.Select((v, i) => new PredictionLine("T", model, $"i{i}", $"s{i}", 0, "h", "", "", new Dictionary<string, double> { ["m"] = v }))]);
 
     /// <summary>Bio's 0/1 scores against base's: <paramref name="bioOnly"/> samples right for bio only, <paramref name="baseOnly"/> for base only, 20 right for both.</summary>
     private static IReadOnlyList<PairComparison> Compare(int bioOnly, int baseOnly)

@@ -9,11 +9,11 @@ namespace BioEval.Harness.Tests.Reporting;
 internal static class ReportDocuments
 {
     /// <summary>A MedNLI result of <paramref name="model"/>: the first <paramref name="right"/> of 20 samples correct (one more in each further repeat).</summary>
-    public static TaskResult MedNli(string model, int right, int repeats = 1) => new(
-        "MedNLI", 1, model, [new MetricValue("accuracy", right / 20.0, MetricDirection.HigherIsBetter, MetricInfo.Fraction, Headline: true)],
+    public static TaskResult MedNli(string model, int right, int repeats = 1, string task = "MedNLI") => new(
+        task, 1, model, [new MetricValue("accuracy", right / 20.0, MetricDirection.HigherIsBetter, MetricInfo.Fraction, Headline: true)],
         Samples: 20, Prompts: 20 * repeats, "mli_test_v1.jsonl", new string('a', 64), new string('b', 64), "test/CPU", 1.5,
         [.. Enumerable.Range(0, repeats).SelectMany(k => Enumerable.Range(0, 20).Select(i =>
-            new PredictionRecord($"s{i}", $"s{i}", k, "h", "out", "p", new Dictionary<string, double> { ["accuracy"] = i < right + k ? 1 : 0 })))]);
+            new PredictionLine(task, model, $"s{i}", $"s{i}", k, "h", "out", "p", new Dictionary<string, double> { ["accuracy"] = i < right + k ? 1 : 0 })))]);
 
     /// <summary>Two pairs of the paper: one much better (20 vs 2 right), one much worse (2 vs 20).</summary>
     public static ResultsDocument PaperPairs() => RunStore.Results(RunProfile.Load("embedded"),

@@ -19,7 +19,7 @@ public sealed class RunMergeTests : IDisposable
 
     private static TaskResult MedNli(string model, int right) => ReportDocuments.MedNli(model, right);
 
-    private static TaskResult Other(string model, int right) => ReportDocuments.MedNli(model, right) with { Task = "Other" };
+    private static TaskResult Other(string model, int right) => ReportDocuments.MedNli(model, right, task: "Other");
 
     private string Write(string name, RunProfile profile, params TaskResult[] results) =>
         RunStore.Write(profile, Registry, results, DateTimeOffset.UnixEpoch, Path.Combine(_dir, name));

@@ -15,7 +15,7 @@ public sealed class ComparisonsTests
     private static TaskResult Result(string task, string model, double[] scores, MetricDirection direction = MetricDirection.HigherIsBetter,
         Func<int, string>? sampleOf = null, string metric = "m")
     {
-        var predictions = scores.Select((v, i) => new PredictionRecord($"item{i}", sampleOf?.Invoke(i) ?? $"s{i}", 0, "h", "", "",
+        var predictions = scores.Select((v, i) => new PredictionLine(task, model, $"item{i}", sampleOf?.Invoke(i) ?? $"s{i}", 0, "h", "", "",
             new Dictionary<string, double> { [metric] = v, ["helper_count"] = 7 })).ToList();
         return new TaskResult(task, 1, model, [new MetricValue(metric, scores.Average(), direction, MetricInfo.Fraction, Headline: true)],
             scores.Length, scores.Length, "d", "sha", "pack", "test", 0, predictions);
