@@ -100,7 +100,7 @@ public static class Comparisons
                 : VerdictOutcome.NoSignificantDifference;
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{Describe(outcome)}: Δ {c.Interval.Delta:+0.0000;-0.0000;0.0000} ({options.Confidence * 100:0}% CI {c.Interval.CiLow:+0.0000;-0.0000;0.0000} to {c.Interval.CiHigh:+0.0000;-0.0000;0.0000}), {c.Test} p = {c.P:G3}, {adjustment}-adjusted {adjusted[k]:G3} {(adjusted[k] < options.Alpha ? "<" : "≥")} α {options.Alpha:G3}; {c.Samples} samples in {c.Clusters} independent units");
-            return new PairComparison(c.Task, c.Pair.Base, c.Pair.Bio, c.Metric.Name, c.Metric.Direction, c.Samples, c.Clusters, c.BaseMean, c.BioMean,
+            return PairComparison.Of(c.Task, c.Pair.Base, c.Pair.Bio, c.Metric.Name, c.Metric.Direction, c.Samples, c.Clusters, c.BaseMean, c.BioMean,
                 new Verdict(outcome, c.Interval.Delta, c.Interval.CiLow, c.Interval.CiHigh, c.P, adjusted[k], c.Test, adjustment, options.Alpha, reason));
         })];
     }
