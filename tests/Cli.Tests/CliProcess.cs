@@ -24,7 +24,10 @@ internal sealed partial class CliProcess : IDisposable
 
     public static string CliPath => typeof(CliProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BioEvalCli").Value!;
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => StartWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts bioeval with extra environment variables (e.g. BIOEVAL_* settings).</summary>
+    public static CliProcess StartWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -33,14 +36,18 @@ internal sealed partial class CliProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(CliPath)!,
         };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         info.ArgumentList.Add(CliPath);
         foreach (var a in args) info.ArgumentList.Add(a);
         return new CliProcess(Process.Start(info)!);
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        RunWithAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var cli = Start(args);
+        using var cli = StartWith(environment, args);
         var code = await cli.WaitAsync(TimeSpan.FromMinutes(2));
         return (code, cli.Stdout, cli.Stderr);
     }
@@ -60,6 +67,8 @@ internal sealed partial class CliProcess : IDisposable
         }
         return false;
     }
+
+    public int Id => _process.Id;
 
     /// <summary>Sends SIGTERM (the signal a CI runner or `kill` sends; the CLI treats it like Ctrl+C).</summary>
     public void Terminate()

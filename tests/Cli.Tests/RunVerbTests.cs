@@ -3,7 +3,7 @@ namespace BioEval.Cli.Tests;
 public sealed class RunVerbTests
 {
     [Fact]
-    public async Task ATerminationSignalStopsTheRunAndWritesTheResultsCompletedSoFar()
+    public async Task ATerminationSignalStopsTheRunAndWritesTheResultsCompletedSoFarMarkedIncomplete()
     {
         if (OperatingSystem.IsWindows()) Assert.Skip("POSIX signals only.");
         var output = Directory.CreateTempSubdirectory("bioeval-interrupt-").FullName;
@@ -15,10 +15,54 @@ public sealed class RunVerbTests
 
         Assert.Equal(130, code);
         Assert.Contains("interrupted", cli.Stderr);
-        var results = File.ReadAllText(Path.Combine(output, "results.json"));
+        // Nothing complete existed, so nothing is in the folder's own place; the partial run is in incomplete/.
+        Assert.False(File.Exists(Path.Combine(output, "results.json")));
+        var results = File.ReadAllText(Path.Combine(output, "incomplete", "results.json"));
         Assert.Contains("\"task\": \"MedNLI\"", results);
-        Assert.True(File.Exists(Path.Combine(output, "report.md")));
+        Assert.Contains("\"complete\": false", results);
+        Assert.Contains("Incomplete run (interrupted)", File.ReadAllText(Path.Combine(output, "incomplete", "report.md")));
+        Assert.Contains($"incomplete results: {Path.Combine(output, "incomplete", "results.json")}", cli.Stdout);
+        Assert.DoesNotContain($"results: {Path.Combine(output, "results.json")}", cli.Stdout);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(output, "checkpoints")));
+    }
+
+    [Fact]
+    public async Task ARerunThatFailsLeavesTheCompleteRunsFilesUntouched()
+    {
+        var output = Directory.CreateTempSubdirectory("bioeval-rerun-").FullName;
+        var (first, _, firstErr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--limit", "3", "--out", output);
+        Assert.True(first == 0, firstErr);
+        string[] files = ["results.json", "predictions.jsonl", "prompts.jsonl", "report.md", "report.html"];
+        var before = files.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(output, f)));
+
+        var broken = Path.Combine(output, "broken.jsonl");
+        File.WriteAllText(broken, "{\"sentence1\": \"a\", \"sentence2\": \"b\", \"gold_label\": \"neutral\", \"pairID\": \"1\"}\n{not json\n");
+        var (code, stdout, stderr) = await CliProcess.RunWithAsync(new Dictionary<string, string> { ["BIOEVAL_DATA_MEDNLI"] = broken },
+            "run", "--task", "MedNLI", "--limit", "3", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("broken.jsonl", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.All(files, f => Assert.Equal(before[f], File.ReadAllBytes(Path.Combine(output, f))));
+        Assert.DoesNotContain($"results: {Path.Combine(output, "results.json")}", stdout);
+    }
+
+    [Fact]
+    public async Task ASecondRunIntoAFolderInUseExitsAtOnceNamingTheProcessThatHoldsIt()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Skip("POSIX signals only.");
+        var output = Directory.CreateTempSubdirectory("bioeval-lock-").FullName;
+        using var first = CliProcess.Start("run", "--task", "LongHealth", "--out", output);
+        Assert.True(await first.WaitForStderrAsync("[LongHealth /", TimeSpan.FromMinutes(2)), first.Stderr);
+
+        var (code, _, stderr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--limit", "2", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"is in use by another BioEval run (pid {first.Id} ", stderr);
+        first.Terminate();
+        Assert.Equal(130, await first.WaitAsync(TimeSpan.FromMinutes(1)));
+        var (again, _, againErr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--limit", "2", "--out", output);
+        Assert.True(again == 0, againErr);
     }
 
     [Fact]

@@ -75,16 +75,17 @@ internal static class RunVerb
                 runProfile = RunProfile.Load(parse.GetValue(profile)!, overrides);
                 session = new BenchmarkSession(runProfile, display, parse.GetValue(resume));
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException)
+            catch (Exception e) when (ExitCodes.IsUserError(e))
             {
                 Console.Error.WriteLine($"bioeval run: {e.Message}");
-                return 2;
+                return ExitCodes.BadInput;
             }
 
             await using (session)
             {
                 var models = session.Registry.PairedModels.ToList();
                 Console.Error.WriteLine($"bioeval run: profile '{runProfile.Name}', {session.Tasks.Count} task(s) x {models.Count} model(s), output {runProfile.OutputDir}");
+                var outcome = RunOutcome.Completed;
                 var exit = await display.RunAsync(async () =>
                 {
                     try
@@ -100,23 +101,31 @@ internal static class RunVerb
                     }
                     catch (OperationCanceledException)
                     {
-                        display.Line("bioeval run: interrupted; completed results are written below, outputs so far are checkpointed (rerun with --resume).");
-                        return 130;
+                        outcome = RunOutcome.Interrupted;
+                        display.Line("bioeval run: interrupted; outputs so far are checkpointed (rerun with --resume).");
+                        return ExitCodes.Interrupted;
+                    }
+                    catch (Exception e) when (ExitCodes.IsUserError(e))
+                    {
+                        outcome = RunOutcome.Failed(e.Message);
+                        display.Line($"bioeval run: {e.Message}");
+                        return ExitCodes.BadInput;
                     }
                     catch (Exception e)
                     {
-                        // Whatever broke, the results completed so far are still written below.
-                        display.Line($"bioeval run: {e.Message}");
-                        if (e is not (IOException or InvalidDataException or Harness.Datasets.DatasetFormatException or ArgumentException))
-                            display.Line(e.ToString());
-                        return 1;
+                        outcome = RunOutcome.Failed(e.Message);
+                        display.Line($"bioeval run: internal error: {e.Message}. {ExitCodes.LogBug(runProfile.OutputDir, e)}");
+                        return ExitCodes.Bug;
                     }
                 });
-                var dir = session.Write();
-                Console.Out.WriteLine($"results: {Path.Combine(dir, "results.json")}");
-                Console.Out.WriteLine($"predictions: {Path.Combine(dir, "predictions.jsonl")}");
-                Console.Out.WriteLine($"report: {Path.Combine(dir, "report.md")}");
-                Console.Out.WriteLine($"report: {Path.Combine(dir, "report.html")}");
+                var written = session.Write(outcome);
+                if (!written.Complete)
+                    Console.Error.WriteLine($"bioeval run: the run did not complete; its partial results are in {written.Folder} (marked incomplete); complete results already in {runProfile.OutputDir}, if any, are untouched.");
+                var label = written.Complete ? "" : "incomplete ";
+                Console.Out.WriteLine($"{label}results: {written.ResultsJson}");
+                Console.Out.WriteLine($"{label}predictions: {written.Predictions}");
+                Console.Out.WriteLine($"{label}report: {written.ReportMarkdown}");
+                Console.Out.WriteLine($"{label}report: {written.ReportHtml}");
                 return exit;
             }
         }

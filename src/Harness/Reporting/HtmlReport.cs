@@ -22,6 +22,7 @@ public static class HtmlReport
         .better { color: #1a7f37; font-weight: 600; } .worse { color: #cf222e; font-weight: 600; } .nsd { color: #6e7781; }
         .summary { font-size: 1.1rem; padding: .6rem .9rem; background: #f6f8fa; border-left: 4px solid #0969da; }
         figure.forest svg { max-width: 100%; height: auto; } figure.forest svg text { font-family: system-ui, sans-serif; }
+        .incomplete { background: #fff1e5; border: 2px solid #bc4c00; padding: .6rem .8rem; font-weight: 600; }
         .note { color: #57606a; font-size: .85rem; } code { font-size: .85rem; }
         """;
 
@@ -33,6 +34,7 @@ public static class HtmlReport
         sb.AppendLine($"<title>BioEval report: {E(doc.Profile)}</title>");
         sb.AppendLine($"<style>{Style}</style></head><body>");
         sb.AppendLine($"<h1>BioEval report: profile <code>{E(doc.Profile)}</code></h1>");
+        if (!doc.Complete) sb.AppendLine($"<p class=\"incomplete\" id=\"incomplete\">{E(ReportText.IncompleteBanner(doc))}</p>");
         sb.AppendLine($"<p class=\"summary\" id=\"summary\">{E(ReportText.Summary(doc.Comparisons))}</p>");
         var s = doc.Config.Statistics;
         sb.AppendLine(Inv($"<p class=\"note\">Scores in percent. Δ = biomedical − base, in points. Verdicts: paired per-sample scores, {s.Confidence * 100:0}% bootstrap interval ({s.Resamples} resamples, seed {s.Seed}), p-values {E(s.Adjustment)}-adjusted over the run's {doc.Comparisons.Count} headline comparisons, α {s.Alpha}. Legend: <span class=\"better\">better</span>, <span class=\"nsd\">no significant difference</span>, <span class=\"worse\">worse</span>.</p>"));

@@ -19,6 +19,11 @@ public static class MarkdownReport
         var statistics = doc.Config.Statistics;
         sb.AppendLine($"# BioEval report: profile `{doc.Profile}`");
         sb.AppendLine();
+        if (!doc.Complete)
+        {
+            sb.AppendLine($"> **{ReportText.IncompleteBanner(doc)}**");
+            sb.AppendLine();
+        }
         sb.AppendLine(Inv($"Tool version {doc.ToolVersion}; decoding {ReportText.Decoding(d)}; sample limit {doc.Config.Limit?.ToString(CultureInfo.InvariantCulture) ?? "none"}."));
         sb.AppendLine();
         sb.AppendLine(ReportText.Summary(doc.Comparisons));

@@ -17,6 +17,11 @@ public static class ReportText
     /// <summary>A fraction's difference in percent points, signed.</summary>
     public static string Points(double fraction) => (fraction * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>The warning an incomplete run's reports open with.</summary>
+    public static string IncompleteBanner(ResultsDocument doc) =>
+        $"Incomplete run ({doc.IncompleteReason ?? "reason unknown"}): only the evaluations that finished are shown, and the comparisons cover only them. "
+        + "Rerun with --resume to complete it; the run folder's complete results, if any, were left untouched.";
+
     /// <summary>"Specialised models: W better, T no significant difference, L worse (of N comparisons)."</summary>
     public static string Summary(IReadOnlyList<PairComparison> comparisons)
     {

@@ -17,6 +17,9 @@ namespace BioEval.Harness.Results;
 /// <param name="Pairs">The base → biomedical pairs of the registry.</param>
 /// <param name="Results">One entry per task × model.</param>
 /// <param name="Comparisons">Every pair judged on every headline metric of every task.</param>
+/// <param name="Complete">False for the partial output of a run that failed or was interrupted (written to the run
+/// folder's <c>incomplete/</c>, never over a complete run's files).</param>
+/// <param name="IncompleteReason">Why a run is incomplete ("interrupted", or the error); null when complete.</param>
 public sealed record ResultsDocument(
     int SchemaVersion,
     string Tool,
@@ -27,13 +30,16 @@ public sealed record ResultsDocument(
     RunConfigRecord Config,
     IReadOnlyList<PairRecord> Pairs,
     IReadOnlyList<TaskModelResult> Results,
-    IReadOnlyList<PairComparison> Comparisons)
+    IReadOnlyList<PairComparison> Comparisons,
+    bool Complete,
+    string? IncompleteReason)
 {
     /// <summary>
     /// Version 1 was assembled by hand and never read back; 2 was the first typed contract; 3 adds the spread across
-    /// repeats (additions with a default still raise it: a reader of 2 would drop them silently).
+    /// repeats (additions with a default still raise it: a reader of 2 would drop them silently); 4 marks partial
+    /// output (<c>complete</c>, <c>incomplete_reason</c>).
     /// </summary>
-    public const int CurrentSchemaVersion = 3;
+    public const int CurrentSchemaVersion = 4;
 }
 
 /// <summary>The run's configuration as results.json records it.</summary>

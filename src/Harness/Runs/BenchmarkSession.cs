@@ -27,8 +27,13 @@ public sealed class BenchmarkSession : IAsyncDisposable
         Registry = ModelRegistry.Load(profile.ModelsFile);
         Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, profile.PackFiles());
         Tasks = TaskCatalog.Select(Environment, profile.Tasks);
+        // Last, so a profile or registry error leaves no lock behind; held until the session is disposed.
+        Lock = OutputLock.Acquire(profile.OutputDir);
         Checkpoint = new Checkpoint(Path.Combine(profile.OutputDir, "checkpoints"), DecodingKey(profile.Decoding), resume);
     }
+
+    /// <summary>The output folder's lock: no other run writes there while this session lives.</summary>
+    public OutputLock Lock { get; }
 
     public RunProfile Profile { get; }
     public ModelRegistry Registry { get; }
@@ -83,8 +88,20 @@ public sealed class BenchmarkSession : IAsyncDisposable
         return Comparisons.Compute(results, Registry.Pairs, Profile.Statistics);
     }
 
-    /// <summary>Writes results.json, predictions.jsonl, prompts.jsonl and report.md for the completed results.</summary>
-    public string Write() => RunStore.Write(Profile, Registry, CompletedResults(), Started);
+    /// <summary>
+    /// Writes the run's files for the completed results: over the folder's results when <paramref name="outcome"/> (by
+    /// default: every evaluation started has succeeded) is complete, else into its incomplete/.
+    /// </summary>
+    public WrittenRun Write(RunOutcome? outcome = null) =>
+        RunStore.Write(Profile, Registry, CompletedResults(), Started, outcome: outcome ?? Outcome());
+
+    /// <summary>Complete when every evaluation started so far succeeded; else why not.</summary>
+    public RunOutcome Outcome()
+    {
+        var started = _results.Values.Where(v => v.IsValueCreated).Select(v => v.Value).ToList();
+        if (started.FirstOrDefault(t => t.IsFaulted) is { } failed) return RunOutcome.Failed(failed.Exception!.InnerException!.Message);
+        return started.Any(t => t.IsCanceled || !t.IsCompleted) ? RunOutcome.Interrupted : RunOutcome.Completed;
+    }
 
     private async Task<TaskResult> ComputeAsync(string taskName, string modelName, CancellationToken cancellationToken)
     {
@@ -112,6 +129,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     {
         foreach (var m in _models.Values.Where(m => m.IsValueCreated)) m.Value.Dispose();
         _oneAtATime.Dispose();
+        Lock.Dispose();
         return ValueTask.CompletedTask;
     }
 }

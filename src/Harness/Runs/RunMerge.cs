@@ -32,7 +32,9 @@ public static class RunMerge
             var predictions = Path.Combine(full, "predictions.jsonl");
             if (!File.Exists(results)) throw new InvalidDataException($"{full}: no results.json; not a run folder.");
             if (!File.Exists(predictions)) throw new InvalidDataException($"{full}: no predictions.jsonl; the per-sample scores the comparisons need are missing.");
-            shards.Add(new Shard(full, ResultsFile.Read(results), PredictionsFile.Read(predictions), Path.Combine(full, "prompts.jsonl")));
+            var document = ResultsFile.Read(results);
+            if (!document.Complete) throw new InvalidDataException($"{full}: an incomplete run ({document.IncompleteReason}); finish it (bioeval run --resume) before merging.");
+            shards.Add(new Shard(full, document, PredictionsFile.Read(predictions), Path.Combine(full, "prompts.jsonl")));
         }
 
         var first = shards[0];
@@ -67,11 +69,8 @@ public static class RunMerge
             Comparisons = Comparisons.Compute(scored, pairs, options),
         };
 
-        Directory.CreateDirectory(output);
-        RunStore.WriteAtomic(Path.Combine(output, "results.json"), ResultsFile.Serialize(merged));
-        RunStore.WriteAtomic(Path.Combine(output, "predictions.jsonl"), PredictionsFile.Serialize(scored.SelectMany(r => r.Predictions)));
-        RunStore.WriteAtomic(Path.Combine(output, "prompts.jsonl"), PromptLines(shards));
-        RunStore.WriteReports(output, merged, publishedScores);
+        using (OutputLock.Acquire(output))
+            RunStore.Publish(output, merged, PredictionsFile.Serialize(scored.SelectMany(r => r.Predictions)), PromptLines(shards), publishedScores);
         return merged;
     }
 

@@ -11,38 +11,65 @@ using BioEval.Harness.Statistics;
 namespace BioEval.Harness.Runs;
 
 /// <summary>
-/// Writes a run's files into its output folder: <c>results.json</c> (scores and everything needed to compare
-/// runs), <c>predictions.jsonl</c> (one line per evaluated prompt, in evaluation order), <c>prompts.jsonl</c>
-/// (each distinct chat once, keyed by hash, for replay on another backend) and <c>report.md</c>.
-/// Each file is written to a temporary name and moved into place, so a reader never sees half a file.
+/// Writes a run's files: <c>results.json</c> (scores and everything needed to compare runs), <c>predictions.jsonl</c>
+/// (one line per evaluated prompt, in evaluation order), <c>prompts.jsonl</c> (each distinct chat once, keyed by hash,
+/// for replay on another backend), <c>report.md</c> and <c>report.html</c>.
+/// Nothing a complete run wrote is ever destroyed by a later one that fails: every file is first written into the
+/// folder's <c>.staging/</c>, then moved into place, results.json last (its presence marks a whole set). A complete run
+/// replaces the folder's files and removes an old <c>incomplete/</c>; a failed or interrupted run moves its partial
+/// files into <c>incomplete/</c> (results.json <c>"complete": false</c>, a banner in both reports) and leaves the
+/// complete ones untouched.
 /// These files may hold dataset text (outputs, prompts): keep them out of anything shared when the data is under a DUA.
 /// </summary>
 public static class RunStore
 {
+    /// <summary>Where a run folder keeps the partial output of a run that did not complete.</summary>
+    public const string IncompleteFolder = "incomplete";
+
+    private const string StagingFolder = ".staging";
+
     /// <summary>The tool's version (assembly informational version).</summary>
     public static string ToolVersion =>
         typeof(RunStore).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Writes all files for <paramref name="results"/>; returns the output folder.</summary>
-    public static string Write(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started, string? outputDir = null)
+    /// <summary>
+    /// Writes all files for <paramref name="results"/> into the run folder (<paramref name="outputDir"/>, default the
+    /// profile's), or into its <c>incomplete/</c> when <paramref name="outcome"/> is not complete; returns where they are.
+    /// </summary>
+    public static WrittenRun Write(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started,
+        string? outputDir = null, RunOutcome? outcome = null)
     {
-        var dir = outputDir ?? profile.OutputDir;
-        Directory.CreateDirectory(dir);
-        var document = Results(profile, registry, results, started);
-        WriteAtomic(Path.Combine(dir, "results.json"), ResultsFile.Serialize(document));
-        WriteAtomic(Path.Combine(dir, "predictions.jsonl"), PredictionLines(results));
-        WriteAtomic(Path.Combine(dir, "prompts.jsonl"), PromptLines(results));
-        WriteReports(dir, document, profile.PublishedScores);
-        return dir;
+        outcome ??= RunOutcome.Completed;
+        var document = Results(profile, registry, results, started, outcome: outcome);
+        return Publish(outputDir ?? profile.OutputDir, document, PredictionLines(results), PromptLines(results), profile.PublishedScores);
     }
 
-    /// <summary>report.md and report.html of a results document (a run's, or a merge's).</summary>
-    public static void WriteReports(string dir, ResultsDocument document, string? publishedScores)
+    /// <summary>Stages and moves into place the files of one results document (a run's, or a merge's).</summary>
+    public static WrittenRun Publish(string dir, ResultsDocument document, string predictions, string prompts, string? publishedScores)
     {
-        WriteAtomic(Path.Combine(dir, "report.md"), MarkdownReport.Render(document));
-        WriteAtomic(Path.Combine(dir, "report.html"), HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores)));
+        dir = Path.GetFullPath(dir);
+        OutputLock.EnsureFolder(dir);
+        var staging = Path.Combine(dir, StagingFolder);
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
+        // results.json is moved last: once it is in place, the files beside it are its own.
+        (string Name, string Content)[] files =
+        [
+            ("predictions.jsonl", predictions),
+            ("prompts.jsonl", prompts),
+            ("report.md", MarkdownReport.Render(document)),
+            ("report.html", HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores))),
+            ("results.json", ResultsFile.Serialize(document)),
+        ];
+        foreach (var (name, content) in files) WriteDurable(Path.Combine(staging, name), content);
+        var target = document.Complete ? dir : Path.Combine(dir, IncompleteFolder);
+        Directory.CreateDirectory(target);
+        foreach (var (name, _) in files) File.Move(Path.Combine(staging, name), Path.Combine(target, name), overwrite: true);
+        Directory.Delete(staging, recursive: true);
+        if (document.Complete && Directory.Exists(Path.Combine(dir, IncompleteFolder))) Directory.Delete(Path.Combine(dir, IncompleteFolder), recursive: true);
+        return new WrittenRun(target, document.Complete);
     }
 
     /// <summary>
@@ -50,8 +77,9 @@ public static class RunStore
     /// unless given.
     /// </summary>
     public static ResultsDocument Results(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started,
-        IReadOnlyList<PairComparison>? comparisons = null)
+        IReadOnlyList<PairComparison>? comparisons = null, RunOutcome? outcome = null)
     {
+        outcome ??= RunOutcome.Completed;
         var s = profile.Statistics;
         var d = profile.Decoding;
         var p = profile.Protocol;
@@ -72,7 +100,9 @@ public static class RunStore
                 r.Task, r.TaskVersion, r.Model, r.Backend, r.Samples, r.Prompts, r.RejectedPrompts,
                 Path.GetFileName(r.DatasetFile), r.DatasetFile, r.DatasetSha256, r.PromptPackSha256, Math.Round(r.Seconds, 3),
                 r.Metrics, r.PromptBudgets, RepeatSpreads.Of(r.Metrics, r.Predictions) is { Count: > 0 } spread ? spread : null))],
-            Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s));
+            Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s),
+            Complete: outcome.Complete,
+            IncompleteReason: outcome.Reason);
     }
 
     private static string PredictionLines(IReadOnlyList<TaskResult> results) => PredictionsFile.Serialize(results.SelectMany(r => r.Predictions));
@@ -96,7 +126,25 @@ public static class RunStore
     public static void WriteAtomic(string path, string content)
     {
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, content, new UTF8Encoding(false));
+        WriteDurable(tmp, content);
         File.Move(tmp, path, overwrite: true);
     }
+
+    // Flushed to the disk before the move, so a power cut cannot leave a moved but empty file.
+    private static void WriteDurable(string path, string content)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        var bytes = new UTF8Encoding(false).GetBytes(content);
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
+    }
+}
+
+/// <summary>Where a run's files were written, and whether they are a complete run's.</summary>
+public sealed record WrittenRun(string Folder, bool Complete)
+{
+    public string ResultsJson => Path.Combine(Folder, "results.json");
+    public string Predictions => Path.Combine(Folder, "predictions.jsonl");
+    public string ReportMarkdown => Path.Combine(Folder, "report.md");
+    public string ReportHtml => Path.Combine(Folder, "report.html");
 }

@@ -22,7 +22,7 @@ public sealed class RunMergeTests : IDisposable
     private static TaskResult Other(string model, int right) => ReportDocuments.MedNli(model, right, task: "Other");
 
     private string Write(string name, RunProfile profile, params TaskResult[] results) =>
-        RunStore.Write(profile, Registry, results, DateTimeOffset.UnixEpoch, Path.Combine(_dir, name));
+        RunStore.Write(profile, Registry, results, DateTimeOffset.UnixEpoch, Path.Combine(_dir, name)).Folder;
 
     private string Out => Path.Combine(_dir, "merged");
 
