@@ -138,3 +138,44 @@ public sealed class RunProgressTests
 
     private static string CliPath() => CliProcess.CliPath;
 }
+
+public sealed class ResumeIdentityTests
+{
+    private static string Registry(string dir, string name, string cacheFolder, int seed)
+    {
+        var path = Path.Combine(dir, name + ".json");
+        var folder = Path.Combine(BioEval.TestSupport.Repository.Root, ".cache", "models", cacheFolder).Replace("\\", "/");
+        File.WriteAllText(path, $$"""
+            { "models": [ { "name": "m", "kind": "tiny", "path": "{{folder}}", "options": { "seed": "{{seed}}" } }, { "name": "oracle", "kind": "oracle" } ],
+              "pairs": [ { "base": "m", "bio": "oracle" } ] }
+            """);
+        return path;
+    }
+
+    private static List<string> Outputs(string folder) =>
+        [.. File.ReadLines(Path.Combine(folder, "predictions.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("model").GetString() == "m")
+            .Select(e => e.GetProperty("raw_output").GetString()!)];
+
+    [Fact]
+    public async Task ResumingAfterTheRegistryPointsAModelNameAtOtherWeightsAsksTheNewModel()
+    {
+        var dir = Directory.CreateTempSubdirectory("bioeval-resume-identity-").FullName;
+        var before = Registry(dir, "before", "tiny-base", 1);
+        var after = Registry(dir, "after", "tiny-bio", 2);
+        string[] run = ["run", "--task", "MeQSum", "--limit", "3"];
+
+        var (first, _, firstErr) = await CliProcess.RunWithAsync(new Dictionary<string, string> { ["BIOEVAL_MODELS"] = before }, [.. run, "--out", Path.Combine(dir, "run")]);
+        Assert.True(first == 0, firstErr);
+        var oldOutputs = Outputs(Path.Combine(dir, "run"));
+        var (resumed, _, resumedErr) = await CliProcess.RunWithAsync(new Dictionary<string, string> { ["BIOEVAL_MODELS"] = after }, [.. run, "--out", Path.Combine(dir, "run"), "--resume"]);
+        Assert.True(resumed == 0, resumedErr);
+        var (fresh, _, freshErr) = await CliProcess.RunWithAsync(new Dictionary<string, string> { ["BIOEVAL_MODELS"] = after }, [.. run, "--out", Path.Combine(dir, "fresh")]);
+        Assert.True(fresh == 0, freshErr);
+
+        var newOutputs = Outputs(Path.Combine(dir, "fresh"));
+        Assert.NotEqual(oldOutputs, newOutputs); // the two weights answer differently, so reuse would show
+        Assert.Equal(newOutputs, Outputs(Path.Combine(dir, "run")));
+    }
+}

@@ -8,14 +8,15 @@ namespace BioEval.Harness.Protocol;
 /// <param name="Shuffled">All samples, shuffled with the protocol seed.</param>
 /// <param name="FewShot">How many leading samples become few-shot examples.</param>
 /// <param name="Pack">The prompt wording.</param>
-/// <param name="Tokens">The model's token counter, for builders that pack to a token budget.</param>
+/// <param name="Tokens">The model's token counter, for builders that pack to a token budget; null where the backend
+/// cannot count tokens (only tasks with <see cref="Tasks.TaskDefinition.NeedsTokenCounter"/> require one).</param>
 /// <param name="Options">Protocol options of the run.</param>
 /// <param name="MaxNewTokens">The task's answer length, which a prompt packed to the context must leave room for.</param>
 public sealed record PromptContext(
     IReadOnlyList<Sample> Shuffled,
     int FewShot,
     PromptPack Pack,
-    ITokenCounter Tokens,
+    ITokenCounter? Tokens,
     ProtocolOptions Options,
     int MaxNewTokens = 0);
 

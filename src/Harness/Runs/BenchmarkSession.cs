@@ -29,7 +29,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
         Tasks = TaskCatalog.Select(Environment, profile.Tasks);
         // Last, so a profile or registry error leaves no lock behind; held until the session is disposed.
         Lock = OutputLock.Acquire(profile.OutputDir);
-        Checkpoint = new Checkpoint(Path.Combine(profile.OutputDir, "checkpoints"), DecodingKey(profile.Decoding), resume);
+        Checkpoint = new Checkpoint(Path.Combine(profile.OutputDir, "checkpoints"), resume);
     }
 
     /// <summary>The output folder's lock: no other run writes there while this session lives.</summary>
@@ -52,6 +52,15 @@ public sealed class BenchmarkSession : IAsyncDisposable
     /// <summary>The loaded model (loaded on first use, then shared).</summary>
     public IChatClient Model(string name) =>
         _models.GetOrAdd(name, n => new Lazy<IChatClient>(() => ModelFactory.Create(Registry.Model(n)))).Value;
+
+    /// <summary>The model's identity, hashed once after it is loaded (a tiny model's folder exists only then).</summary>
+    public string Identity(string name)
+    {
+        Model(name);
+        return _identities.GetOrAdd(name, n => new Lazy<string>(() => ModelIdentity.Of(Registry.Model(n)).Hash)).Value;
+    }
+
+    private readonly ConcurrentDictionary<string, Lazy<string>> _identities = new();
 
     /// <summary>The result of <paramref name="model"/> on <paramref name="task"/>, computed once.</summary>
     public Task<TaskResult> ResultAsync(string task, string model, CancellationToken cancellationToken = default) =>
@@ -113,17 +122,15 @@ public sealed class BenchmarkSession : IAsyncDisposable
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            var options = new EvalOptions(Profile.Decoding, Profile.Protocol, Profile.Limit, Profile.Concurrency, Checkpoint);
-            return await TaskEvaluator.EvaluateAsync(prepared, modelName, Model(modelName), options, Progress, cancellationToken);
+            var client = Model(modelName);
+            var options = new EvalOptions(Profile.Decoding, Profile.Protocol, Profile.Limit, Profile.Concurrency, Checkpoint, Identity(modelName));
+            return await TaskEvaluator.EvaluateAsync(prepared, modelName, client, options, Progress, cancellationToken);
         }
         finally
         {
             _oneAtATime.Release();
         }
     }
-
-    private static string DecodingKey(DecodingSettings d) =>
-        FormattableString.Invariant($"t{d.Temperature}-p{d.TopP}-s{d.Seed}");
 
     public ValueTask DisposeAsync()
     {

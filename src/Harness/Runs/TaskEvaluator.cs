@@ -20,12 +20,15 @@ public sealed record EvalProgress(string Task, string Model, int Done, int Total
 /// <param name="Limit">Evaluate at most this many samples (all prompts of a sample count as one).</param>
 /// <param name="Concurrency">Requests in flight at once; batching engines pack them into batches.</param>
 /// <param name="Checkpoint">Where completed outputs are appended as they arrive, or null.</param>
+/// <param name="ModelIdentity">The model's <see cref="Models.ModelIdentity"/> hash, part of every checkpoint key; when
+/// null, the model's own (its <c>GetService&lt;ModelIdentity&gt;()</c>) is used, and a checkpoint without either is refused.</param>
 public sealed record EvalOptions(
     DecodingSettings Decoding,
     ProtocolOptions Protocol,
     int? Limit = null,
     int Concurrency = 8,
-    Checkpoint? Checkpoint = null);
+    Checkpoint? Checkpoint = null,
+    string? ModelIdentity = null);
 
 /// <summary>
 /// Runs one prepared task on one model: builds the prompts, sends them (concurrently, results kept in
@@ -40,10 +43,15 @@ public static class TaskEvaluator
     {
         var task = prepared.Task;
         var watch = Stopwatch.StartNew();
-        var tokens = model.GetService<ITokenCounter>()
-            ?? throw new InvalidOperationException($"Model '{modelName}' offers no ITokenCounter; every backend must count tokens.");
+        var tokens = model.GetService<ITokenCounter>();
+        if (task.NeedsTokenCounter && tokens is null)
+            throw new ArgumentException($"Task {task.Name} packs its prompts to the model's context and needs token counts, which model '{modelName}' ({Backend(model)}) cannot give.");
         var context = new PromptContext(prepared.Ordered, task.FewShot, prepared.Pack, tokens, options.Protocol, task.MaxNewTokens);
         var items = Limit(task.Builder.Build(context), options.Limit);
+        // Baselines that need the gold answer or the task get them in process, through their own answer key; real
+        // backends offer none, so nothing but the prompt ever goes into a request.
+        if (model.GetService<AnswerKey>() is { } answerKey)
+            foreach (var item in items) answerKey.Register(item.Messages, new SampleFacts(task.Name, task.PerfectAnswer(item.Sample)));
 
         var repeats = options.Decoding.Repeats;
         var jobs = items.SelectMany(item => Enumerable.Range(0, repeats).Select(r => (item, repeat: r))).ToList();
@@ -54,7 +62,11 @@ public static class TaskEvaluator
         var done = 0;
         var fromCheckpoint = 0;
         long generated = 0;
-        var resumed = options.Checkpoint?.Completed(task.Name, modelName) ?? new Dictionary<(string, int, string), string>();
+        var scope = options.Checkpoint is null ? null : new CheckpointScope(task.Name, task.Version, modelName,
+            options.ModelIdentity ?? model.GetService<ModelIdentity>()?.Hash
+                ?? throw new InvalidOperationException($"Model '{modelName}': checkpointing needs the model's identity."),
+            task.MaxNewTokens, options.Decoding);
+        var resumed = scope is null ? new Dictionary<(string, int, string), string>() : options.Checkpoint!.Completed(scope);
 
         progress?.Report(new EvalProgress(task.Name, modelName, 0, jobs.Count));
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs.Count),
@@ -67,10 +79,10 @@ public static class TaskEvaluator
                 {
                     try
                     {
-                        var response = await model.GetResponseAsync(item.Messages, ChatOptionsFor(task, item, repeat, options.Decoding), ct);
+                        var response = await model.GetResponseAsync(item.Messages, ChatOptionsFor(task, repeat, options.Decoding), ct);
                         text = response.Text;
                         if (response.Usage?.OutputTokenCount is { } count) Interlocked.Add(ref generated, count);
-                        options.Checkpoint?.Append(task.Name, modelName, item.Id, repeat, hash, text);
+                        if (scope is not null) options.Checkpoint!.Append(scope, item.Id, repeat, hash, text);
                     }
                     catch (PromptTooLongException e)
                     {
@@ -112,7 +124,7 @@ public static class TaskEvaluator
             Samples: items.Select(i => i.Sample.Id).Distinct().Count(),
             Prompts: jobs.Count,
             prepared.DatasetFile, prepared.DatasetSha256, prepared.Pack.Hash,
-            Backend: model.GetService<ChatClientMetadata>()?.ProviderName ?? model.GetType().Name,
+            Backend: Backend(model),
             watch.Elapsed.TotalSeconds,
             predictions)
         {
@@ -150,16 +162,14 @@ public static class TaskEvaluator
         return items.Where(i => keep.Contains(i.Sample.Id)).ToList();
     }
 
-    private static ChatOptions ChatOptionsFor(TaskDefinition task, EvalItem item, int repeat, DecodingSettings decoding) => new()
+    private static string Backend(IChatClient model) => model.GetService<ChatClientMetadata>()?.ProviderName ?? model.GetType().Name;
+
+    /// <summary>The request's options: decoding only. Nothing about the sample (its reference, its id) is in them.</summary>
+    public static ChatOptions ChatOptionsFor(TaskDefinition task, int repeat, DecodingSettings decoding) => new()
     {
         MaxOutputTokens = task.MaxNewTokens,
         Temperature = (float)decoding.Temperature,
         TopP = decoding.TopP is { } p ? (float)p : null,
         Seed = decoding.IsGreedy ? null : SeedValue.AsInt64(decoding.Seed + repeat),
-        AdditionalProperties = new AdditionalPropertiesDictionary
-        {
-            [ModelKeys.Reference] = task.PerfectAnswer(item.Sample),
-            [ModelKeys.Task] = task.Name,
-        },
     };
 }

@@ -41,6 +41,12 @@ public sealed record TaskDefinition(
     /// <summary>The answer a perfect model gives for <paramref name="sample"/>.</summary>
     public string PerfectAnswer(Sample sample) => OracleAnswer?.Invoke(sample) ?? sample.Reference;
 
+    /// <summary>
+    /// Whether the prompts are packed to the model's context (LongHealth), so the backend must count tokens; other
+    /// tasks run on backends without a token counter.
+    /// </summary>
+    public bool NeedsTokenCounter { get; init; }
+
     /// <summary>The builder in effect.</summary>
     public IPromptBuilder Builder => PromptBuilder ?? FewShotPromptBuilder.Instance;
 

@@ -14,13 +14,17 @@ public abstract class BaselineChatClient(string name, int contextLength = 8192) 
     /// <summary>The registry name of this model.</summary>
     public string Name { get; } = name;
 
-    /// <summary>The answer to a chat.</summary>
-    protected abstract string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options);
+    /// <summary>The harness's facts about the chats this model is sent (see <see cref="AnswerKey"/>).</summary>
+    protected AnswerKey Key { get; } = new();
+
+    /// <summary>The answer to a chat; <paramref name="facts"/> are the harness's facts about it, when registered.</summary>
+    protected abstract string Answer(IReadOnlyList<ChatMessage> messages, SampleFacts? facts);
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var text = Answer(messages.ToList(), options);
+        var facts = Key.Find(messages);
+        var text = Answer(messages.ToList(), facts);
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = Name, FinishReason = ChatFinishReason.Stop });
     }
 
@@ -34,6 +38,7 @@ public abstract class BaselineChatClient(string name, int contextLength = 8192) 
         serviceKey is not null ? null
         : serviceType.IsInstanceOfType(this) ? this
         : serviceType == typeof(ITokenCounter) ? _tokens
+        : serviceType == typeof(AnswerKey) ? Key
         : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("baseline", defaultModelId: Name)
         : null;
 

@@ -9,9 +9,6 @@ namespace BioEval.Models.Baselines;
 public sealed class ConstantChatClient(string name, string text, IReadOnlyDictionary<string, string>? perTask = null)
     : BaselineChatClient(name)
 {
-    protected override string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
-    {
-        var task = options?.AdditionalProperties?.TryGetValue(ModelKeys.Task, out var t) == true ? t as string : null;
-        return task is not null && perTask is not null && perTask.TryGetValue(task, out var specific) ? specific : text;
-    }
+    protected override string Answer(IReadOnlyList<ChatMessage> messages, SampleFacts? facts) =>
+        facts is not null && perTask is not null && perTask.TryGetValue(facts.Task, out var specific) ? specific : text;
 }

@@ -10,7 +10,7 @@ namespace BioEval.Models.Baselines;
 /// </summary>
 public sealed partial class LeadChatClient(string name, int sentences) : BaselineChatClient(name)
 {
-    protected override string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    protected override string Answer(IReadOnlyList<ChatMessage> messages, SampleFacts? facts)
     {
         var source = ParagraphBreak().Split(LastUserText(messages))
             .OrderByDescending(p => p.Length)

@@ -8,7 +8,7 @@ namespace BioEval.Models.Baselines;
 /// </summary>
 public sealed class MajorityChatClient(string name, string fallback) : BaselineChatClient(name)
 {
-    protected override string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    protected override string Answer(IReadOnlyList<ChatMessage> messages, SampleFacts? facts)
     {
         var answers = messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text).ToList();
         if (answers.Count == 0) return fallback;

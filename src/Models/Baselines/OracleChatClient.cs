@@ -8,8 +8,7 @@ namespace BioEval.Models.Baselines;
 /// </summary>
 public sealed class OracleChatClient(string name) : BaselineChatClient(name)
 {
-    protected override string Answer(IReadOnlyList<ChatMessage> messages, ChatOptions? options) =>
-        options?.AdditionalProperties?.TryGetValue(ModelKeys.Reference, out var r) == true && r is string s
-            ? s
-            : throw new InvalidOperationException($"The oracle '{Name}' needs the reference in ChatOptions.AdditionalProperties[\"{ModelKeys.Reference}\"].");
+    protected override string Answer(IReadOnlyList<ChatMessage> messages, SampleFacts? facts) =>
+        facts?.PerfectAnswer
+            ?? throw new InvalidOperationException($"The oracle '{Name}' was sent a chat its answer key does not hold; the harness registers each chat before sending it.");
 }

@@ -75,7 +75,7 @@ public sealed class LongHealthPromptBuilder : IBudgetedPromptBuilder
 
     private static Budget BudgetFor(PromptContext context)
     {
-        var tokens = context.Tokens;
+        var tokens = context.Tokens ?? throw new ArgumentException("LongHealth packs its prompts to the model's context and needs the model's token counter.");
         var system = context.Pack.System ?? "";
         var systemTokens = tokens.CountTokens(system);
         List<ChatMessage> empty = [.. string.IsNullOrEmpty(system) ? [] : new[] { new ChatMessage(ChatRole.System, system) }, new(ChatRole.User, "")];
@@ -91,7 +91,7 @@ public sealed class LongHealthPromptBuilder : IBudgetedPromptBuilder
         var b = BudgetFor(context);
         return new Dictionary<string, int>
         {
-            ["context_length"] = context.Tokens.ContextLength,
+            ["context_length"] = context.Tokens!.ContextLength,
             ["max_new_tokens"] = context.MaxNewTokens,
             ["prompt_limit"] = b.Limit,
             ["template_tokens"] = b.TemplateTokens,
@@ -105,7 +105,7 @@ public sealed class LongHealthPromptBuilder : IBudgetedPromptBuilder
     public IReadOnlyList<EvalItem> Build(PromptContext context)
     {
         var pack = context.Pack;
-        var tokens = context.Tokens;
+        var tokens = context.Tokens ?? throw new ArgumentException("LongHealth packs its prompts to the model's context and needs the model's token counter.");
         var random = new PythonRandom(context.Options.DocumentSeed);
         var phrase = pack.String(LongHealthAnswerParser.AnswerPhraseKey);
         var packer = new Packer(tokens, pack.String(SeparatorKey), pack.User.Replace("{answer_phrase}", phrase, StringComparison.Ordinal));

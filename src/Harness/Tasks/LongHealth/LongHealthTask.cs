@@ -18,6 +18,9 @@ public static class LongHealthTask
             Name, Version: 1, DataFile: "benchmark_v5.json", Loader: LongHealthLoader.Instance, PromptPack: Name,
             FewShot: 0, MaxNewTokens: 50, Parser: parser, Metrics: [LongHealthAccuracyMetric.Instance],
             PromptBuilder: LongHealthPromptBuilder.Instance, Shuffle: false,
-            OracleAnswer: sample => parser.FormatAnswer(sample.Reference));
+            OracleAnswer: sample => parser.FormatAnswer(sample.Reference))
+        {
+            NeedsTokenCounter = true,
+        };
     }
 }
