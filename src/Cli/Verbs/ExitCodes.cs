@@ -16,7 +16,7 @@ internal static class ExitCodes
 
     /// <summary>Errors that mean the input or configuration is wrong, reported as a message without a stack trace.</summary>
     public static bool IsUserError(Exception e) =>
-        e is IOException or InvalidDataException or DatasetFormatException or ArgumentException or KeyNotFoundException
+        e is IOException or InvalidDataException or Harness.Runs.ConfigurationException or DatasetFormatException or ArgumentException or KeyNotFoundException
             or UnauthorizedAccessException or FormatException or Models.Templates.TemplateException;
 
     /// <summary>Writes a bug's details to <c>bioeval-error.log</c> (in <paramref name="folder"/>, else the temp folder); returns where.</summary>

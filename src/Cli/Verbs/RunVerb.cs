@@ -56,16 +56,13 @@ internal static class RunVerb
         async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
         {
             // The environment overrides the profile's file (as under dotnet test); command-line options override both.
-            var overrides = RunProfile.EnvironmentVariables();
+            var overrides = RunProfile.EnvironmentSettings();
             overrides.Remove("BIOEVAL_PROFILE");
+            var here = Directory.GetCurrentDirectory();
             var tasks = parse.GetValue(task);
-            if (tasks is { Length: > 0 }) overrides["BIOEVAL_TASKS"] = string.Join(',', tasks);
-            if (parse.GetValue(limit) is { } n)
-            {
-                if (n < 1) { Console.Error.WriteLine($"bioeval run: --limit must be >= 1, got {n}."); return 2; }
-                overrides["BIOEVAL_LIMIT"] = n.ToString(CultureInfo.InvariantCulture);
-            }
-            if (parse.GetValue(output) is { } o) overrides["BIOEVAL_OUT"] = Path.GetFullPath(o);
+            if (tasks is { Length: > 0 }) overrides["BIOEVAL_TASKS"] = new Setting(string.Join(',', tasks), "--task", here);
+            if (parse.GetValue(limit) is { } n) overrides["BIOEVAL_LIMIT"] = new Setting(n.ToString(CultureInfo.InvariantCulture), "--limit", here);
+            if (parse.GetValue(output) is { } o) overrides["BIOEVAL_OUT"] = new Setting(o, "--out", here);
 
             RunProfile runProfile;
             BenchmarkSession session;

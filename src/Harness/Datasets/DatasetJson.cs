@@ -16,18 +16,42 @@ public static class DatasetJson
         return Parse(bytes, path);
     }
 
-    /// <summary>Parses one JSON text; <paramref name="where"/> names it in errors (file and line).</summary>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> json, string where)
+    /// <summary>Parses one JSON text; errors name <paramref name="file"/> and the line (counted from <paramref name="firstLine"/>) and column.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> json, string file, int firstLine = 1)
     {
+        var where = file;
         try
         {
             return JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
-            var at = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            throw new DatasetFormatException($"{where}: invalid JSON{at}: {e.Message}", e);
+            throw new DatasetFormatException(Describe(where, e, json.Span, firstLine), e);
         }
+    }
+
+    /// <summary>
+    /// "FILE:LINE:COLUMN: invalid JSON: what" for a parse error: one position, the file's own line and column (in
+    /// characters, 1-based; the line offset of <paramref name="where"/>'s first line is added when it names one, as a
+    /// JSON Lines record does), without System.Text.Json's "Path | LineNumber | BytePositionInLine" tail.
+    /// </summary>
+    public static string Describe(string where, JsonException e, ReadOnlySpan<byte> json, int firstLine = 1)
+    {
+        var message = e.Message;
+        var tail = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (tail < 0) tail = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (tail >= 0) message = message[..tail];
+        if (e.LineNumber is not { } line) return $"{where}: invalid JSON: {message}";
+        // BytePositionInLine counts UTF-8 bytes: turn it into characters of that line.
+        var start = 0;
+        for (var l = 0; l < line && start < json.Length; l++)
+        {
+            var next = json[start..].IndexOf((byte)'\n');
+            start = next < 0 ? json.Length : start + next + 1;
+        }
+        var bytes = (int)Math.Min(e.BytePositionInLine ?? 0, json.Length - start);
+        var column = System.Text.Encoding.UTF8.GetCharCount(json.Slice(start, bytes)) + 1;
+        return $"{where}:{firstLine + line}:{column}: invalid JSON: {message}";
     }
 
     /// <summary>The file's bytes; a missing file is reported as such rather than as a format error.</summary>

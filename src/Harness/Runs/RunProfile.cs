@@ -16,7 +16,7 @@ namespace BioEval.Harness.Runs;
 /// variables over the shell's, so only variables the file does not set come from the shell. Relative paths resolve
 /// against the repository root.
 /// </summary>
-public sealed record RunProfile(
+public sealed partial record RunProfile(
     string Name,
     string ModelsFile,
     string DataDir,
@@ -64,8 +64,21 @@ public sealed record RunProfile(
         ["BIOEVAL_PUBLISHED_SCORES"] = "CLUE published scores shown beside BioEval's in report.html (default ../shared/reference/clue-published-scores.json when present; none: off)",
     };
 
+    /// <summary>Variables BioEval's tools read besides the profile (test snapshots, the parity tests' npm folder).</summary>
+    public static readonly IReadOnlySet<string> ToolVariables = new HashSet<string>(StringComparer.Ordinal) { "BIOEVAL_ACCEPT", "BIOEVAL_REFERENCE_MODULES" };
+
     /// <summary>Loads <c>runsettings/&lt;name&gt;.runsettings</c> of the repository (or a path to a .runsettings file).</summary>
-    public static RunProfile Load(string nameOrPath, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static RunProfile Load(string nameOrPath, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        Load(nameOrPath, (overrides ?? new Dictionary<string, string?>())
+            .Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key, kv => new Setting(kv.Value!, kv.Key, Directory.GetCurrentDirectory())));
+
+    /// <summary>
+    /// Loads a profile file and lays <paramref name="overrides"/> (environment variables, command-line options) over it.
+    /// Every value is checked and every problem reported at once (<see cref="ConfigurationException"/>, naming each
+    /// value's source): unknown BIOEVAL_* names with the nearest known one, malformed or out-of-range values.
+    /// </summary>
+    public static RunProfile Load(string nameOrPath, IReadOnlyDictionary<string, Setting> overrides)
     {
         var root = RepoPaths.Root();
         var path = nameOrPath.EndsWith(".runsettings", StringComparison.OrdinalIgnoreCase)
@@ -78,10 +91,16 @@ public sealed record RunProfile(
                 : "none";
             throw new FileNotFoundException($"No run profile '{nameOrPath}' ({path}). Known profiles: {known}.", path);
         }
-        var vars = ReadVariables(path);
-        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>())
-            if (v is not null) vars[k] = v;
-        return FromVariables(vars, root);
+        // A profile's relative paths resolve against the repository when it is one of the repository's, else its own folder.
+        var folder = Path.GetDirectoryName(path)!;
+        var baseDir = Path.GetFileName(folder) == "runsettings" && File.Exists(Path.Combine(folder, "..", "BioEval.sln"))
+            ? Path.GetFullPath(Path.Combine(folder, "..")) : folder;
+        var shown = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        var settings = ReadVariables(path).ToDictionary(kv => kv.Key, kv => new Setting(kv.Value ?? "", $"{shown} <{kv.Key}>", baseDir));
+        foreach (var (k, v) in overrides)
+            // Under dotnet test the file's own values come back as environment variables: they stay the file's.
+            if (!(settings.TryGetValue(k, out var fromFile) && fromFile.Value == v.Value)) settings[k] = v;
+        return FromSettings(settings, root, File.ReadAllText(path));
     }
 
     /// <summary>
@@ -90,23 +109,23 @@ public sealed record RunProfile(
     /// </summary>
     public static RunProfile FromEnvironment()
     {
-        var env = EnvironmentVariables();
-        var name = env.TryGetValue("BIOEVAL_PROFILE", out var p) && !string.IsNullOrWhiteSpace(p) ? p! : "embedded";
+        var env = EnvironmentSettings();
+        var name = env.TryGetValue("BIOEVAL_PROFILE", out var p) && !string.IsNullOrWhiteSpace(p.Value) ? p.Value : "embedded";
         return Load(name, env);
     }
 
     /// <summary>The BIOEVAL_* variables of the process environment, which override a profile's file.</summary>
-    public static Dictionary<string, string?> EnvironmentVariables() =>
+    public static Dictionary<string, Setting> EnvironmentSettings() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Where(e => ((string)e.Key).StartsWith("BIOEVAL_", StringComparison.Ordinal))
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+            .ToDictionary(e => (string)e.Key, e => new Setting((string?)e.Value ?? "", $"environment variable {(string)e.Key}", Directory.GetCurrentDirectory()));
 
     /// <summary>Reads the EnvironmentVariables block of a .runsettings file.</summary>
     public static Dictionary<string, string?> ReadVariables(string runsettingsPath)
     {
         try
         {
-            var doc = XDocument.Load(runsettingsPath);
+            var doc = XDocument.Load(runsettingsPath, LoadOptions.SetLineInfo);
             var block = doc.Root?.Element("RunConfiguration")?.Element("EnvironmentVariables");
             return block is null
                 ? []
@@ -114,105 +133,93 @@ public sealed record RunProfile(
         }
         catch (System.Xml.XmlException e)
         {
-            throw new InvalidDataException($"Run profile '{runsettingsPath}' is not valid XML: {e.Message}", e);
+            throw new InvalidDataException($"{runsettingsPath}:{e.LineNumber}:{e.LinePosition}: not valid XML: {e.Message}", e);
         }
     }
 
-    private static RunProfile FromVariables(IReadOnlyDictionary<string, string?> v, string root)
-    {
-        string? Get(string key) => v.TryGetValue(key, out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
-        string PathOf(string key, string fallback) => Path.GetFullPath(PathExpansion.Expand(Get(key) ?? fallback, key), root);
-        int? Int(string key) => Get(key) is { } s
-            ? int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new InvalidDataException($"{key} must be an integer, got '{s}'.")
-            : null;
-        double? Dbl(string key) => Get(key) is { } s
-            ? double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new InvalidDataException($"{key} must be a number, got '{s}'.")
-            : null;
-        BigInteger? Seed(string key)
-        {
-            try
-            {
-                return Get(key) is { } s ? SeedValue.Parse(s, key) : null;
-            }
-            catch (FormatException e)
-            {
-                throw new InvalidDataException(e.Message, e);
-            }
-        }
-        bool Bool(string key, bool fallback) => Get(key) is { } s
-            ? bool.TryParse(s, out var b) ? b : throw new InvalidDataException($"{key} must be true or false, got '{s}'.")
-            : fallback;
+    /// <summary>Every BIOEVAL_* name a profile may set, the per-task ones spelled out for each task.</summary>
+    public static IEnumerable<string> KnownNames() =>
+        Variables.Keys.Where(k => !k.EndsWith("<TASK>", StringComparison.Ordinal))
+            .Concat(BioEval.Harness.Tasks.TaskCatalog.Names.SelectMany(t => new[] { "BIOEVAL_DATA_" + t.ToUpperInvariant(), "BIOEVAL_PACK_" + t.ToUpperInvariant() }))
+            .Concat(ToolVariables);
 
-        var limit = Int("BIOEVAL_LIMIT");
-        if (limit is < 1) throw new InvalidDataException($"BIOEVAL_LIMIT must be at least 1, got {limit}.");
-        var decoding = new DecodingSettings(Dbl("BIOEVAL_TEMPERATURE") ?? 0, Dbl("BIOEVAL_TOP_P"), Seed("BIOEVAL_SEED") ?? 0, Int("BIOEVAL_REPEATS") ?? 1);
-        decoding.Validate();
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial System.Text.RegularExpressions.Regex Reference();
+
+    private static RunProfile FromSettings(IReadOnlyDictionary<string, Setting> v, string root, string profileText)
+    {
+        var r = new SettingReader(v);
+
+        var limit = r.Int("BIOEVAL_LIMIT", min: 1);
+        var temperature = r.Double("BIOEVAL_TEMPERATURE", min: 0) ?? 0;
+        var topP = r.Double("BIOEVAL_TOP_P", min: 0, minExclusive: true, max: 1);
+        var repeats = r.Int("BIOEVAL_REPEATS", min: 1) ?? 1;
+        if (temperature <= 0 && repeats > 1) r.Fail("BIOEVAL_REPEATS", $"{repeats} repeats need sampling (BIOEVAL_TEMPERATURE > 0); greedy decoding gives the same output every time.");
+        var decoding = new DecodingSettings(temperature, topP, r.Seed("BIOEVAL_SEED") ?? 0, repeats);
         var protocol = new ProtocolOptions(
-            LongHealthTask1Budget: Int("BIOEVAL_LONGHEALTH_BUDGET") ?? ProtocolOptions.Default.LongHealthTask1Budget,
-            StripTrailingSemicolon: Bool("BIOEVAL_STRIP_TRAILING_SEMICOLON", false),
-            ReferenceAveraging: !Bool("BIOEVAL_PLAIN_MEAN", false),
-            NerFewShot: Int("BIOEVAL_NER_SHOTS") ?? ProtocolOptions.Default.NerFewShot,
-            LongHealthReserve: Int("BIOEVAL_LONGHEALTH_RESERVE") ?? ProtocolOptions.Default.LongHealthReserve)
+            LongHealthTask1Budget: r.Int("BIOEVAL_LONGHEALTH_BUDGET", min: 1) ?? ProtocolOptions.Default.LongHealthTask1Budget,
+            StripTrailingSemicolon: r.Bool("BIOEVAL_STRIP_TRAILING_SEMICOLON") ?? false,
+            ReferenceAveraging: !(r.Bool("BIOEVAL_PLAIN_MEAN") ?? false),
+            NerFewShot: r.Int("BIOEVAL_NER_SHOTS", min: 0) ?? ProtocolOptions.Default.NerFewShot,
+            LongHealthReserve: r.Int("BIOEVAL_LONGHEALTH_RESERVE", min: 0) ?? ProtocolOptions.Default.LongHealthReserve)
         {
-            DocumentSeed = Seed("BIOEVAL_DOCUMENT_SEED") ?? ProtocolOptions.Default.DocumentSeed,
+            DocumentSeed = r.Seed("BIOEVAL_DOCUMENT_SEED") ?? ProtocolOptions.Default.DocumentSeed,
         };
-        if (protocol.NerFewShot < 0) throw new InvalidDataException($"BIOEVAL_NER_SHOTS must be >= 0, got {protocol.NerFewShot}.");
-        var adjustment = Get("BIOEVAL_ADJUSTMENT") switch
+        var adjustment = r.Choice("BIOEVAL_ADJUSTMENT", new Dictionary<string, Adjustment> { ["holm"] = Adjustment.Holm, ["bh"] = Adjustment.BenjaminiHochberg }) ?? Adjustment.Holm;
+        var gate = r.Choice("BIOEVAL_GATE", new Dictionary<string, GateMode>
         {
-            null or "holm" => Adjustment.Holm,
-            "bh" => Adjustment.BenjaminiHochberg,
-            var other => throw new InvalidDataException($"BIOEVAL_ADJUSTMENT must be holm or bh, got '{other}'."),
-        };
-        var gate = Get("BIOEVAL_GATE") switch
-        {
-            null or "regression" => GateMode.Regression,
-            "report" => GateMode.Report,
-            "decline" => GateMode.Decline,
-            "noninferiority" => GateMode.NonInferiority,
-            var other => throw new InvalidDataException($"BIOEVAL_GATE must be report, decline, noninferiority or regression, got '{other}'."),
-        };
-        var published = Get("BIOEVAL_PUBLISHED_SCORES") switch
+            ["report"] = GateMode.Report, ["decline"] = GateMode.Decline, ["noninferiority"] = GateMode.NonInferiority, ["regression"] = GateMode.Regression,
+        }) ?? GateMode.Regression;
+        var published = r.Get("BIOEVAL_PUBLISHED_SCORES") switch
         {
             "none" => null,
             null => SharedPublishedScores(root),
-            _ => PathOf("BIOEVAL_PUBLISHED_SCORES", ""),
+            _ => r.Path("BIOEVAL_PUBLISHED_SCORES", mustExist: true),
         };
-        if (published is not null && !File.Exists(published)) throw new InvalidDataException($"BIOEVAL_PUBLISHED_SCORES: {published} does not exist.");
-        var margin = Dbl("BIOEVAL_MARGIN") ?? 0.01;
-        if (!(margin >= 0)) throw new InvalidDataException($"BIOEVAL_MARGIN must be a non-negative number, got {margin}.");
+        var margin = r.Double("BIOEVAL_MARGIN", min: 0) ?? 0.01;
         var statistics = new StatisticsOptions(
-            Resamples: Int("BIOEVAL_RESAMPLES") ?? StatisticsOptions.Default.Resamples,
-            Seed: SeedValue.Low64Bits(Seed("BIOEVAL_STATS_SEED") ?? StatisticsOptions.Default.Seed),
-            Alpha: Dbl("BIOEVAL_ALPHA") ?? StatisticsOptions.Default.Alpha,
+            Resamples: r.Int("BIOEVAL_RESAMPLES", min: 1) ?? StatisticsOptions.Default.Resamples,
+            Seed: SeedValue.Low64Bits(r.Seed("BIOEVAL_STATS_SEED") ?? StatisticsOptions.Default.Seed),
+            Alpha: r.Double("BIOEVAL_ALPHA", min: 0, minExclusive: true, max: 1, maxExclusive: true) ?? StatisticsOptions.Default.Alpha,
             Adjustment: adjustment);
-        try
-        {
-            statistics.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException(e.Message, e);
-        }
-        return new RunProfile(
-            Name: Get("BIOEVAL_PROFILE") ?? "embedded",
-            ModelsFile: PathOf("BIOEVAL_MODELS", "runsettings/models/embedded.json"),
-            DataDir: PathOf("BIOEVAL_DATA", "fixtures/datasets"),
-            OutputDir: PathOf("BIOEVAL_OUT", "artifacts/embedded"),
+        var tasks = r.Tasks("BIOEVAL_TASKS");
+        var tolerance = r.Double("BIOEVAL_TOLERANCE", min: 0) ?? 1e-6;
+        var requireSnapshots = r.Bool("BIOEVAL_REQUIRE_SNAPSHOTS") ?? false;
+        var concurrency = r.Int("BIOEVAL_CONCURRENCY", min: 1) ?? 8;
+        var modelsFile = r.Path("BIOEVAL_MODELS") ?? Path.Combine(root, "runsettings", "models", "embedded.json");
+
+        // Names: the known ones, the per-task ones of known tasks, and those the profile or registry expands as ${NAME}.
+        var known = KnownNames().ToHashSet(StringComparer.Ordinal);
+        var registryText = File.Exists(modelsFile) ? File.ReadAllText(modelsFile) : "";
+        foreach (var m in Reference().Matches(profileText + registryText).Cast<System.Text.RegularExpressions.Match>()) known.Add(m.Groups[1].Value);
+        foreach (var (name, setting) in v.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            if (name.StartsWith("BIOEVAL_", StringComparison.Ordinal) && !known.Contains(name))
+                r.Problems.Add($"{setting.Source}: unknown setting {name}{NearestName.Hint(name, known)}. Known settings: bioeval run --help.");
+
+        var profile = new RunProfile(
+            Name: r.Get("BIOEVAL_PROFILE") ?? "embedded",
+            ModelsFile: modelsFile,
+            DataDir: r.Path("BIOEVAL_DATA") ?? Path.Combine(root, "fixtures", "datasets"),
+            OutputDir: r.Path("BIOEVAL_OUT") ?? Path.Combine(root, "artifacts", "embedded"),
             Limit: limit,
-            Tasks: Get("BIOEVAL_TASKS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            IcdCodeList: PathOf("BIOEVAL_ICD_CODES", "fixtures/icd10/icd10cm-sample.txt"),
+            Tasks: tasks,
+            IcdCodeList: r.Path("BIOEVAL_ICD_CODES") ?? Path.Combine(root, "fixtures", "icd10", "icd10cm-sample.txt"),
             Decoding: decoding,
             Protocol: protocol,
-            Tolerance: Dbl("BIOEVAL_TOLERANCE") ?? 1e-6,
-            RequireSnapshots: Bool("BIOEVAL_REQUIRE_SNAPSHOTS", false),
-            Concurrency: Int("BIOEVAL_CONCURRENCY") ?? 8)
+            Tolerance: tolerance,
+            RequireSnapshots: requireSnapshots,
+            Concurrency: concurrency)
         {
-            Overrides = v,
+            Settings = v,
             Statistics = statistics,
             Gate = gate,
             Margin = margin,
             PublishedScores = published,
         };
+        foreach (var key in v.Keys.Where(k => k.StartsWith("BIOEVAL_DATA_", StringComparison.Ordinal) || k.StartsWith("BIOEVAL_PACK_", StringComparison.Ordinal)))
+            if (known.Contains(key)) r.Path(key);
+        if (r.Problems.Count > 0) throw new ConfigurationException(r.Problems);
+        return profile;
     }
 
     /// <summary>The shared data's CLUE published scores beside the repository <paramref name="root"/>, or null when absent.</summary>
@@ -234,22 +241,18 @@ public sealed record RunProfile(
     /// <summary>How the run's base → biomedical comparisons are tested and judged.</summary>
     public StatisticsOptions Statistics { get; init; } = StatisticsOptions.Default;
 
-    /// <summary>All variables in effect, for per-task dataset overrides (BIOEVAL_DATA_&lt;TASK&gt;).</summary>
-    public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
-
-    // Per-task file variables resolve relative paths against the repository when run inside one, else the working folder.
-    private static string RelativeRoot() => RepoPaths.FindRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+    /// <summary>Every setting in effect with its source (per-task dataset and pack files are read from here).</summary>
+    public IReadOnlyDictionary<string, Setting> Settings { get; init; } = new Dictionary<string, Setting>();
 
     /// <summary>Prompt pack files given as BIOEVAL_PACK_&lt;TASK&gt;, by task name (any case of the task name).</summary>
     public IReadOnlyDictionary<string, string> PackFiles()
     {
-        var root = RelativeRoot();
         var files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in Overrides)
+        foreach (var (key, setting) in Settings)
         {
-            if (!key.StartsWith("BIOEVAL_PACK_", StringComparison.Ordinal) || string.IsNullOrWhiteSpace(value)) continue;
-            var path = Path.GetFullPath(PathExpansion.Expand(value, key), root);
-            if (!File.Exists(path)) throw new FileNotFoundException($"{key}: prompt pack file {path} does not exist.", path);
+            if (!key.StartsWith("BIOEVAL_PACK_", StringComparison.Ordinal) || string.IsNullOrWhiteSpace(setting.Value)) continue;
+            var path = SettingReader.Resolve(setting, key);
+            if (!File.Exists(path)) throw new FileNotFoundException($"{setting.Source}: prompt pack file {path} does not exist.", path);
             files[key["BIOEVAL_PACK_".Length..]] = path;
         }
         return files;
@@ -259,8 +262,13 @@ public sealed record RunProfile(
     public string DatasetPath(string task, string dataFile)
     {
         var key = "BIOEVAL_DATA_" + task.ToUpperInvariant();
-        return Overrides.TryGetValue(key, out var p) && !string.IsNullOrWhiteSpace(p)
-            ? Path.GetFullPath(p!, RelativeRoot())
+        return Settings.TryGetValue(key, out var setting) && !string.IsNullOrWhiteSpace(setting.Value)
+            ? SettingReader.Resolve(setting, key)
             : Path.Combine(DataDir, task, dataFile);
     }
+
+    /// <summary>Where a task's dataset path came from, for errors: the variable's source, or the data folder's.</summary>
+    public string DatasetSource(string task) =>
+        Settings.TryGetValue("BIOEVAL_DATA_" + task.ToUpperInvariant(), out var s) ? s.Source
+        : Settings.TryGetValue("BIOEVAL_DATA", out var d) ? d.Source : "the default data folder";
 }

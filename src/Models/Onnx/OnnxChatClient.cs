@@ -53,7 +53,7 @@ public sealed class OnnxChatClient : IChatClient
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchTokens, 1);
         Tokenizer = HfTokenizer.FromDirectory(modelDirectory);
         var templateSource = _options.ChatTemplateFile is { } file ? File.ReadAllText(file) : null;
-        _prompt = new ChatPrompt(Tokenizer, ChatTemplate.FromTokenizerConfig(Path.Combine(modelDirectory, "tokenizer_config.json"), templateSource),
+        _prompt = new ChatPrompt(Tokenizer, ChatTemplate.FromTokenizerConfig(Path.Combine(modelDirectory, "tokenizer_config.json"), templateSource, _options.ChatTemplateFile),
             _options.AddSpecialTokens);
         _session = OnnxDecoderSession.Open(modelDirectory, _options.Session);
         _generator = new Generator(_session);

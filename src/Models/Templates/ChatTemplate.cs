@@ -46,7 +46,7 @@ public sealed class ChatTemplate
     /// A <paramref name="templateOverride"/> (a user's template file, e.g. for a base model without a chat template)
     /// replaces the config's template; the special tokens still come from the config.
     /// </summary>
-    public static ChatTemplate FromTokenizerConfig(string tokenizerConfigJsonPath, string? templateOverride = null)
+    public static ChatTemplate FromTokenizerConfig(string tokenizerConfigJsonPath, string? templateOverride = null, string? templateOverrideFile = null)
     {
         JsonDocument doc;
         try
@@ -78,7 +78,9 @@ public sealed class ChatTemplate
             }
             catch (TemplateException e)
             {
-                throw new TemplateException($"{tokenizerConfigJsonPath}: chat_template: {e.Detail}", e.Line, inner: e);
+                // The error is in whichever source the template came from: the override file, or the config's field.
+                var origin = templateOverride is null ? $"{tokenizerConfigJsonPath}: chat_template" : templateOverrideFile ?? "the chat template given";
+                throw new TemplateException($"{origin}: {e.Detail}", e.Line, inner: e);
             }
             return new ChatTemplate(source, body, defaults);
         }

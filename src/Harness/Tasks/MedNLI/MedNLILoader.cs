@@ -27,7 +27,7 @@ public sealed class MedNLILoader : IDatasetLoader
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             var where = $"{path}:{lineNo}";
-            using var doc = DatasetJson.Parse(Encoding.UTF8.GetBytes(line), where);
+            using var doc = DatasetJson.Parse(Encoding.UTF8.GetBytes(line), path, firstLine: lineNo);
             var record = doc.RootElement;
             // Validated up front so a wrong file fails at load, not halfway through prompt building.
             DatasetJson.RequiredString(record, "sentence1", where);
