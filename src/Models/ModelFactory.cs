@@ -134,6 +134,16 @@ public static class ModelFactory
         return problems;
     }
 
+    /// <summary>Parses an onnx entry's tokenizer and chat template (cheap next to its weights), throwing what is wrong with them.</summary>
+    public static void CheckTokenizerAndTemplate(ModelSpec spec)
+    {
+        var dir = RequirePath(spec);
+        Tokenization.HfTokenizer.FromDirectory(dir);
+        var templateFile = spec.Option("chat_template");
+        Templates.ChatTemplate.FromTokenizerConfig(System.IO.Path.Combine(dir, "tokenizer_config.json"),
+            templateFile is null ? null : File.ReadAllText(templateFile), templateFile);
+    }
+
     private static IEnumerable<string> FolderProblems(ModelSpec spec, string where)
     {
         if (spec.Path is not { } dir)

@@ -179,3 +179,61 @@ public sealed class ResumeIdentityTests
         Assert.Equal(newOutputs, Outputs(Path.Combine(dir, "run")));
     }
 }
+
+/// <summary>Bad input and configuration exit with 2 before anything runs, with a message and no stack trace.</summary>
+public sealed class ExitCodeTests
+{
+    private static void NoStackTrace(string stderr) => Assert.DoesNotMatch(@"\n\s+at [A-Za-z]", stderr);
+
+    [Fact]
+    public async Task ProblemsWithTheInputsAreAllListedBeforeAnythingRunsAndNothingIsWritten()
+    {
+        var dir = Directory.CreateTempSubdirectory("bioeval-preflight-").FullName;
+        var empty = Path.Combine(dir, "empty.jsonl");
+        File.WriteAllText(empty, "");
+        var registry = Path.Combine(dir, "models.json");
+        File.WriteAllText(registry, """
+            { "models": [ { "name": "a", "kind": "oracle" }, { "name": "b", "kind": "onnx", "path": "missing" } ],
+              "pairs": [ { "base": "a", "bio": "b" } ] }
+            """);
+        var output = Path.Combine(dir, "out");
+
+        var (code, stdout, stderr) = await CliProcess.RunWithAsync(
+            new Dictionary<string, string> { ["BIOEVAL_DATA_MEDNLI"] = empty, ["BIOEVAL_MODELS"] = registry },
+            "run", "--task", "MedNLI,MedNLI", "--task", "MeQSum", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("2 problem(s) found before running; nothing was run or written:", stderr);
+        Assert.Contains($"MedNLI: {empty}: the dataset holds no samples.", stderr);
+        Assert.Contains($"model folder {Path.Combine(dir, "missing")} does not exist.", stderr);
+        Assert.DoesNotContain("[MeQSum /", stderr);
+        NoStackTrace(stderr);
+        Assert.Equal("", stdout);
+        Assert.False(File.Exists(Path.Combine(output, "results.json")));
+        Assert.False(Directory.Exists(Path.Combine(output, "incomplete")));
+    }
+
+    [Theory]
+    [InlineData("BIOEVAL_TEMPERATURE", "nan", "environment variable BIOEVAL_TEMPERATURE: must be a finite number, got 'nan'.")]
+    [InlineData("BIOEVAL_LIMT", "3", "environment variable BIOEVAL_LIMT: unknown setting BIOEVAL_LIMT (did you mean BIOEVAL_LIMIT?).")]
+    [InlineData("BIOEVAL_DATA_MedNLI", "x.jsonl", "unknown setting BIOEVAL_DATA_MedNLI (did you mean BIOEVAL_DATA_MEDNLI?).")]
+    public async Task AMisspeltOrMalformedSettingExitsWithTwoNamingItsSource(string key, string value, string expected)
+    {
+        var (code, _, stderr) = await CliProcess.RunWithAsync(new Dictionary<string, string> { [key] = value }, "run", "--task", "MedNLI", "--limit", "1",
+            "--out", Directory.CreateTempSubdirectory("bioeval-config-").FullName);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+        NoStackTrace(stderr);
+    }
+
+    [Fact]
+    public async Task AnOutputFolderUnderARegularFileExitsWithTwoAndAMessage()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("bioeval-out-").FullName, "a-file");
+        File.WriteAllText(file, "");
+        var (code, _, stderr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--limit", "1", "--out", Path.Combine(file, "run"));
+        Assert.Equal(2, code);
+        Assert.Contains($"{file} is a file, not a folder.", stderr);
+        NoStackTrace(stderr);
+    }
+}

@@ -1,5 +1,3 @@
-using BioEval.Harness.Datasets;
-
 namespace BioEval.Cli.Verbs;
 
 /// <summary>
@@ -15,9 +13,7 @@ internal static class ExitCodes
     public const int Interrupted = 130;
 
     /// <summary>Errors that mean the input or configuration is wrong, reported as a message without a stack trace.</summary>
-    public static bool IsUserError(Exception e) =>
-        e is IOException or InvalidDataException or Harness.Runs.ConfigurationException or DatasetFormatException or ArgumentException or KeyNotFoundException
-            or UnauthorizedAccessException or FormatException or Models.Templates.TemplateException;
+    public static bool IsUserError(Exception e) => Harness.Runs.UserErrors.Is(e);
 
     /// <summary>Writes a bug's details to <c>bioeval-error.log</c> (in <paramref name="folder"/>, else the temp folder); returns where.</summary>
     public static string LogBug(string? folder, Exception e)

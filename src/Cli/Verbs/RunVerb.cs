@@ -80,6 +80,13 @@ internal static class RunVerb
 
             await using (session)
             {
+                // Everything the run reads is checked before the first model generates, and every problem is listed.
+                if (session.Preflight() is { Count: > 0 } problems)
+                {
+                    Console.Error.WriteLine($"bioeval run: {problems.Count} problem(s) found before running; nothing was run or written:");
+                    foreach (var problem in problems) Console.Error.WriteLine($"  - {problem}");
+                    return ExitCodes.BadInput;
+                }
                 var models = session.Registry.PairedModels.ToList();
                 Console.Error.WriteLine($"bioeval run: profile '{runProfile.Name}', {session.Tasks.Count} task(s) x {models.Count} model(s), output {runProfile.OutputDir}");
                 var outcome = RunOutcome.Completed;

@@ -54,10 +54,8 @@ public static class DatasetJson
         return $"{where}:{firstLine + line}:{column}: invalid JSON: {message}";
     }
 
-    /// <summary>The file's bytes; a missing file is reported as such rather than as a format error.</summary>
-    public static byte[] ReadAllBytes(string path) => File.Exists(path)
-        ? File.ReadAllBytes(path)
-        : throw new FileNotFoundException($"Dataset file not found: {path}", path);
+    /// <summary>The file's bytes (strict UTF-8, a BOM dropped); a missing file is reported as such rather than as a format error.</summary>
+    public static byte[] ReadAllBytes(string path) => DatasetText.ReadUtf8(path);
 
     /// <summary>The root must be of the given kind (array or object).</summary>
     public static void ExpectKind(JsonElement element, JsonValueKind kind, string where)

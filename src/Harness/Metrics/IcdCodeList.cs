@@ -38,7 +38,7 @@ public sealed partial class IcdCodeList
     public static IcdCodeList Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"ICD code list '{path}' does not exist.", path);
-        using var reader = new StreamReader(path);
+        using var reader = new StringReader(Datasets.DatasetText.ReadText(path));
         return Parse(reader, path);
     }
 

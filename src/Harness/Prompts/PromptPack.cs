@@ -31,6 +31,11 @@ public sealed partial record PromptPack(
         ? v
         : throw new KeyNotFoundException($"Prompt pack '{Task}' has no string '{key}'.");
 
+    /// <summary>Every placeholder name the pack's templates use.</summary>
+    public IReadOnlySet<string> Placeholders() =>
+        new[] { System, User, Assistant, AssistantPrefix }.Where(t => t is not null)
+            .SelectMany(t => Placeholder().Matches(t!).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Fills <paramref name="template"/> with the sample's fields and reference.</summary>
     public static string Fill(string template, Sample sample, IReadOnlyDictionary<string, string>? extra = null) =>
         Placeholder().Replace(template, m =>

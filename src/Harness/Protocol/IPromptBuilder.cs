@@ -25,6 +25,18 @@ public interface IPromptBuilder
 {
     /// <summary>The items to evaluate, in evaluation order (before any sample limit is applied).</summary>
     IReadOnlyList<EvalItem> Build(PromptContext context);
+
+    /// <summary>Placeholders this builder fills itself, besides the sample's fields and <c>{reference}</c>.</summary>
+    IReadOnlySet<string> OwnPlaceholders => new HashSet<string>();
+
+    /// <summary>
+    /// Why <paramref name="samples"/> (all of a dataset file) cannot make this task's prompts, or null: by default, the
+    /// first <paramref name="fewShot"/> become few-shot examples, so at least one more must remain to evaluate.
+    /// </summary>
+    string? Shortfall(IReadOnlyList<Sample> samples, int fewShot, string file) =>
+        samples.Count == 0 ? $"{file}: the dataset holds no samples."
+        : samples.Count < fewShot + 1 ? $"{file}: {samples.Count} sample(s), but the task takes {fewShot} few-shot example(s) from them and needs at least one more to evaluate."
+        : null;
 }
 
 /// <summary>A builder that packs prompts to token budgets: it names the budgets it uses, for results.json.</summary>

@@ -20,17 +20,102 @@ public sealed class BenchmarkSession : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Task, string Model), Lazy<Task<TaskResult>>> _results = new();
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
+    /// <summary>
+    /// Opens a run: reads the registry and creates the selected tasks, collecting (not throwing) what is wrong with
+    /// them for <see cref="Preflight"/>, and takes the output folder's lock (which throws at once when it is taken).
+    /// </summary>
     public BenchmarkSession(RunProfile profile, IProgress<EvalProgress>? progress = null, bool resume = false)
     {
         Profile = profile;
         Progress = progress;
-        Registry = ModelRegistry.Load(profile.ModelsFile);
-        Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, profile.PackFiles());
-        Tasks = TaskCatalog.Select(Environment, profile.Tasks);
-        // Last, so a profile or registry error leaves no lock behind; held until the session is disposed.
+        Registry = Collect(() => ModelRegistry.Load(profile.ModelsFile)) ?? new ModelRegistry([], []);
+        Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, Collect(profile.PackFiles));
+        Tasks = [.. (profile.Tasks is { Count: > 0 } names ? names : TaskCatalog.Names)
+            .Select(name => Collect(() => TaskCatalog.Select(Environment, [name])[0])).OfType<TaskDefinition>()];
         Lock = OutputLock.Acquire(profile.OutputDir);
         Checkpoint = new Checkpoint(Path.Combine(profile.OutputDir, "checkpoints"), resume);
     }
+
+    private readonly List<string> _setupProblems = [];
+
+    private T? Collect<T>(Func<T> create) where T : class
+    {
+        try
+        {
+            return create();
+        }
+        catch (Exception e) when (UserErrors.Is(e))
+        {
+            _setupProblems.Add(e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Everything wrong with the run, found before any model generates: the registry, prompt packs and task
+    /// definitions (code lists), every selected dataset (loaded, validated and prepared, so the evaluation reuses it;
+    /// too few samples for the few-shot examples), every pack placeholder, and every paired model's entry and folder
+    /// (tokenizer, config and chat template parsed; weights are not loaded). Computed once; empty when the run can start.
+    /// </summary>
+    public IReadOnlyList<string> Preflight()
+    {
+        lock (_preflightGate) return _preflight ??= RunPreflight();
+    }
+
+    private readonly Lock _preflightGate = new();
+    private IReadOnlyList<string>? _preflight;
+
+    private List<string> RunPreflight()
+    {
+        var problems = new List<string>(_setupProblems);
+        foreach (var task in Tasks)
+        {
+            try
+            {
+                var prepared = Prepare(task);
+                var file = prepared.DatasetFile;
+                if (task.Builder.Shortfall(prepared.Ordered, task.FewShot, file) is { } shortfall) problems.Add($"{task.Name}: {shortfall}");
+                if (prepared.Ordered.Count == 0) continue;
+                var fields = prepared.Ordered.FirstOrDefault()?.Fields.Keys ?? [];
+                var known = fields.Concat(task.Builder.OwnPlaceholders).Append("reference").ToHashSet(StringComparer.Ordinal);
+                foreach (var name in prepared.Pack.Placeholders().Where(n => !known.Contains(n)).Order(StringComparer.Ordinal))
+                    problems.Add($"{task.Name}: prompt pack {PackSource(task)} uses placeholder {{{name}}}, which is no field of the task's samples{NearestName.Hint(name, known)}. Known: {string.Join(", ", known.Order(StringComparer.Ordinal).Select(k => "{" + k + "}"))}.");
+            }
+            catch (Exception e) when (UserErrors.Is(e))
+            {
+                problems.Add($"{task.Name}: {e.Message}");
+            }
+        }
+        foreach (var model in Registry.PairedModels)
+        {
+            var where = Registry.Where(model.Name);
+            var found = ModelFactory.Problems(model, where);
+            problems.AddRange(found);
+            if (found.Count == 0 && model.Kind.Equals("onnx", StringComparison.OrdinalIgnoreCase))
+                try
+                {
+                    ModelFactory.CheckTokenizerAndTemplate(model);
+                }
+                catch (Exception e) when (UserErrors.Is(e))
+                {
+                    problems.Add($"{where}: {e.Message}");
+                }
+        }
+        return problems;
+    }
+
+    private string PackSource(TaskDefinition task) =>
+        Environment.PackFiles is { } files && files.TryGetValue(task.Name, out var file) ? file : $"(embedded {task.PromptPack})";
+
+    /// <summary>Throws <see cref="ConfigurationException"/> with every problem <see cref="Preflight"/> found.</summary>
+    public void EnsureReady()
+    {
+        if (Preflight() is { Count: > 0 } problems) throw new ConfigurationException(problems);
+    }
+
+    private PreparedTask Prepare(TaskDefinition task) =>
+        _prepared.GetOrAdd(task.Name, _ => new Lazy<PreparedTask>(() =>
+            PreparedTask.Load(task, Profile.DatasetPath(task.Name, task.DataFile), Profile.Protocol, Environment.Pack(task.PromptPack)))).Value;
 
     /// <summary>The output folder's lock: no other run writes there while this session lives.</summary>
     public OutputLock Lock { get; }
@@ -114,9 +199,9 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
     private async Task<TaskResult> ComputeAsync(string taskName, string modelName, CancellationToken cancellationToken)
     {
+        EnsureReady();
         var task = Task(taskName);
-        var prepared = _prepared.GetOrAdd(taskName, _ => new Lazy<PreparedTask>(() =>
-            PreparedTask.Load(task, Profile.DatasetPath(task.Name, task.DataFile), Profile.Protocol, Environment.Pack(task.PromptPack)))).Value;
+        var prepared = Prepare(task);
         // One (task, model) at a time: the engine batches the requests of one evaluation, and running two
         // evaluations at once would only make them compete for the same cores or GPU.
         await _oneAtATime.WaitAsync(cancellationToken);

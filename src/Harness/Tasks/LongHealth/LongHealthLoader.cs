@@ -16,8 +16,8 @@ namespace BioEval.Harness.Tasks.LongHealth;
 /// <see cref="AnswerLocationField"/> (the <c>answer_location</c> text ids in key order, one per line, because the
 /// prompt builder adds answer texts in that order). <see cref="Sample.Documents"/> are the patient's texts in file
 /// order, marked where the id is an <c>answer_location</c> key. The reference is the gold letter
-/// (<see cref="CorrectLetter"/>), or "" when no option contains the correct text, which the reference can never
-/// score as right either.
+/// (<see cref="CorrectLetter"/>). A <c>correct</c> text that no option contains is an error naming the question: the
+/// reference would keep such a question and score every model wrong on it, silently.
 /// </remarks>
 public sealed class LongHealthLoader : IDatasetLoader
 {
@@ -116,6 +116,8 @@ public sealed class LongHealthLoader : IDatasetLoader
         if (no is not null) fields["No"] = no;
         var sampleId = $"{patientId}/{ids.Next(local, position)}";
         var documents = texts.Select(t => new SampleDocument(t.Key, t.Value, answerIds.Contains(t.Key))).ToList();
-        return new Sample(sampleId, fields, CorrectLetter(options, correct) ?? "", Documents: documents);
+        var letter = CorrectLetter(options, correct)
+            ?? throw new DatasetFormatException($"{where}: the 'correct' answer is contained in none of the options {string.Join(", ", OptionKeys)}.");
+        return new Sample(sampleId, fields, letter, Documents: documents);
     }
 }

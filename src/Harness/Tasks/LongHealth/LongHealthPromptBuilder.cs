@@ -172,6 +172,9 @@ public sealed class LongHealthPromptBuilder : IBudgetedPromptBuilder
         return items;
     }
 
+    /// <summary>What <see cref="Item"/> fills besides the sample's fields.</summary>
+    public IReadOnlySet<string> OwnPlaceholders { get; } = new HashSet<string> { "documents", "question", "options", "answer_phrase", LongHealthAccuracyMetric.SubtaskField, OptionFField };
+
     private static EvalItem Item(PromptPack pack, Sample sample, int task, int j, string expected, string? optionF,
         string documents, string options, string phrase)
     {

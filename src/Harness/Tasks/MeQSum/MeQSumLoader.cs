@@ -28,6 +28,7 @@ public sealed class MeQSumLoader : IDatasetLoader
     public IReadOnlyList<Sample> Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Dataset file not found: {path}", path);
+        if (path.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)) XlsxReferences.Check(path);
         using var stream = File.OpenRead(path);
         IExcelDataReader reader;
         try

@@ -21,8 +21,7 @@ public sealed class MedNLILoader : IDatasetLoader
         var samples = new List<Sample>();
         var ids = new SampleIds();
         var lineNo = 0;
-        if (!File.Exists(path)) throw new FileNotFoundException($"Dataset file not found: {path}", path);
-        foreach (var line in File.ReadLines(path, Encoding.UTF8))
+        foreach (var line in DatasetText.ReadLines(path))
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;

@@ -39,7 +39,7 @@ public static class PubTatorReader
             mentions = [];
         }
 
-        foreach (var raw in File.ReadLines(path))
+        foreach (var raw in DatasetText.ReadLines(path))
         {
             lineNo++;
             var line = raw.TrimEnd('\r');

@@ -37,16 +37,18 @@ public sealed class ProblemSummaryLoader(bool stripTrailingSemicolon = false) : 
 
     public IReadOnlyList<Sample> Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Dataset file not found: {path}", path);
-        // The separator is fixed: detection could pick ';', which the summaries are full of.
+        var text = DatasetText.ReadText(path);
+        // The separator is fixed: detection could pick ';', which the summaries are full of. A stray quote or a record
+        // with another field count is an error, not a record with fields merged.
         var options = CsvReaderOptions.Default with
         {
             Separator = ',',
             HasHeader = true,
             Mode = CsvMode.Rfc4180,
             TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
         };
-        using var csv = CsvReader.FromFile(path, options);
+        using var csv = CsvReader.FromText(text, options);
         string[] header;
         try
         {

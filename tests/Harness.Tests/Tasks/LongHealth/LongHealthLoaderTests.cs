@@ -60,10 +60,11 @@ public sealed class LongHealthLoaderTests
     }
 
     [Fact]
-    public void AQuestionWhoseCorrectTextIsInNoOptionHasAnEmptyReference()
+    public void AQuestionWhoseCorrectTextIsInNoOptionIsAnErrorNotAQuestionEveryModelGetsWrong()
     {
         var path = DatasetFixtures.Temp("benchmark_v5.json", Patient("\"correct\": \"none of these\""));
-        Assert.Equal("", Assert.Single(LongHealthLoader.Instance.Load(path)).Reference);
+        var e = Assert.Throws<DatasetFormatException>(() => LongHealthLoader.Instance.Load(path));
+        Assert.Contains("patient 'p1', question 1: the 'correct' answer is contained in none of the options answer_a", e.Message);
     }
 
     [Theory]

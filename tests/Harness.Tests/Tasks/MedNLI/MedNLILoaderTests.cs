@@ -39,7 +39,7 @@ public sealed class MedNLILoaderTests
     [Theory]
     [InlineData("{\"sentence1\":\"a\",\"sentence2\":\"b\"}", "mli.jsonl:2: missing field 'gold_label'")]
     [InlineData("{\"sentence1\":\"a\",\"sentence2\":\"b\",\"gold_label\":\"ENTAILMENT\"}", "mli.jsonl:2: field 'gold_label' is 'ENTAILMENT'")]
-    [InlineData("{\"sentence1\":\"a\",", "mli.jsonl:2: invalid JSON")]
+    [InlineData("{\"sentence1\":\"a\",", "mli.jsonl:2:17: invalid JSON: ")]
     public void MalformedLinesNameFileAndLine(string badLine, string expected)
     {
         var path = DatasetFixtures.Temp("mli.jsonl", "{\"sentence1\":\"a\",\"sentence2\":\"b\",\"gold_label\":\"neutral\"}\n" + badLine + "\n");
