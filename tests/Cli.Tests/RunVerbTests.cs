@@ -237,3 +237,22 @@ public sealed class ExitCodeTests
         NoStackTrace(stderr);
     }
 }
+
+public sealed class RestrictedConsoleTests
+{
+    [Fact]
+    public async Task TheConsoleOfARunOnARestrictedDatasetHoldsNoneOfItsText()
+    {
+        var fixture = Path.Combine(BioEval.TestSupport.Repository.Root, "fixtures", "datasets", "MedNLI", "mli_test_v1.jsonl");
+        var sentences = File.ReadLines(fixture).Where(l => l.Length > 0)
+            .SelectMany(l => new[] { "sentence1", "sentence2" }.Select(k => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty(k).GetString()!))
+            .ToList();
+        var output = Directory.CreateTempSubdirectory("bioeval-restricted-console-").FullName;
+        var (code, stdout, stderr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--limit", "4", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.All(sentences, s => Assert.DoesNotContain(s, stdout + stderr));
+        // The same search finds them where they belong.
+        var prompts = File.ReadAllText(Path.Combine(output, "prompts.jsonl"));
+        Assert.Contains(sentences, s => prompts.Contains(System.Text.Json.JsonSerializer.Serialize(s)[1..^1], StringComparison.Ordinal));
+    }
+}

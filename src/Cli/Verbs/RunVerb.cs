@@ -84,7 +84,7 @@ internal static class RunVerb
                 if (session.Preflight() is { Count: > 0 } problems)
                 {
                     Console.Error.WriteLine($"bioeval run: {problems.Count} problem(s) found before running; nothing was run or written:");
-                    foreach (var problem in problems) Console.Error.WriteLine($"  - {problem}");
+                    foreach (var problem in problems) Console.Error.WriteLine($"  - {session.Restricted.Redact(problem)}");
                     return ExitCodes.BadInput;
                 }
                 var models = session.Registry.PairedModels.ToList();
@@ -112,13 +112,13 @@ internal static class RunVerb
                     catch (Exception e) when (ExitCodes.IsUserError(e))
                     {
                         outcome = RunOutcome.Failed(e.Message);
-                        display.Line($"bioeval run: {e.Message}");
+                        display.Line($"bioeval run: {session.Restricted.Redact(e.Message)}");
                         return ExitCodes.BadInput;
                     }
                     catch (Exception e)
                     {
                         outcome = RunOutcome.Failed(e.Message);
-                        display.Line($"bioeval run: internal error: {e.Message}. {ExitCodes.LogBug(runProfile.OutputDir, e)}");
+                        display.Line($"bioeval run: internal error: {session.Restricted.Redact(e.Message)}. {ExitCodes.LogBug(runProfile.OutputDir, e)}");
                         return ExitCodes.Bug;
                     }
                 });

@@ -38,6 +38,13 @@ public static class DatasetText
         return text.EndsWith('\n') ? lines[..^1] : lines;
     }
 
+    /// <summary>
+    /// A value for an error message: quoted when it is a short single word (a label, a code), else only its length, so
+    /// messages about a restricted file never carry its text.
+    /// </summary>
+    public static string Quote(string value) =>
+        value.Length <= 24 && !value.Any(char.IsWhiteSpace) ? $"'{value}'" : $"a text of {value.Length} characters";
+
     /// <summary>Throws naming the first invalid UTF-8 sequence of <paramref name="bytes"/>.</summary>
     public static void Check(ReadOnlySpan<byte> bytes, string path)
     {

@@ -29,7 +29,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
         Profile = profile;
         Progress = progress;
         Registry = Collect(() => ModelRegistry.Load(profile.ModelsFile)) ?? new ModelRegistry([], []);
-        Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, Collect(profile.PackFiles));
+        Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, Collect(profile.PackFiles)) { RestrictedTasks = profile.RestrictedTasks };
         Tasks = [.. (profile.Tasks is { Count: > 0 } names ? names : TaskCatalog.Names)
             .Select(name => Collect(() => TaskCatalog.Select(Environment, [name])[0])).OfType<TaskDefinition>()];
         Lock = OutputLock.Acquire(profile.OutputDir);
@@ -106,6 +106,15 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
     private string PackSource(TaskDefinition task) =>
         Environment.PackFiles is { } files && files.TryGetValue(task.Name, out var file) ? file : $"(embedded {task.PromptPack})";
+
+    /// <summary>
+    /// The text of the restricted tasks' datasets loaded so far, withheld from everything shareable this session writes
+    /// or prints; none when the profile opts in to showing it.
+    /// </summary>
+    public RestrictedText Restricted => Profile.ShowRestrictedText
+        ? RestrictedText.None
+        : new RestrictedText([.. Tasks.Where(t => t.Restricted && _prepared.TryGetValue(t.Name, out var p) && p.IsValueCreated)
+            .SelectMany(t => RestrictedText.Texts(_prepared[t.Name].Value.Ordered))]);
 
     /// <summary>Throws <see cref="ConfigurationException"/> with every problem <see cref="Preflight"/> found.</summary>
     public void EnsureReady()
@@ -187,7 +196,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     /// default: every evaluation started has succeeded) is complete, else into its incomplete/.
     /// </summary>
     public WrittenRun Write(RunOutcome? outcome = null) =>
-        RunStore.Write(Profile, Registry, CompletedResults(), Started, outcome: outcome ?? Outcome());
+        RunStore.Write(Profile, Registry, CompletedResults(), Started, outcome: outcome ?? Outcome(), restricted: Restricted);
 
     /// <summary>Complete when every evaluation started so far succeeded; else why not.</summary>
     public RunOutcome Outcome()

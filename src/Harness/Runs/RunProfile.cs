@@ -61,6 +61,8 @@ public sealed partial record RunProfile(
         ["BIOEVAL_ADJUSTMENT"] = "multiple-comparison adjustment over the run's headline comparisons: holm (default) or bh",
         ["BIOEVAL_RESAMPLES"] = "bootstrap resamples and Monte Carlo sign flips (default 10000)",
         ["BIOEVAL_STATS_SEED"] = "seed of the statistics' resampling (default 1)",
+        ["BIOEVAL_RESTRICTED"] = "tasks whose data is under a data use agreement, text withheld from reports and logs (default MedNLI,ProblemSummary,MeDiSumQA,MeDiSumCode; none: no task)",
+        ["BIOEVAL_SHOW_RESTRICTED_TEXT"] = "true: do not withhold restricted datasets' text from reports and logs (a private machine only)",
         ["BIOEVAL_PUBLISHED_SCORES"] = "CLUE published scores shown beside BioEval's in report.html (default ../shared/reference/clue-published-scores.json when present; none: off)",
     };
 
@@ -183,6 +185,8 @@ public sealed partial record RunProfile(
             Alpha: r.Double("BIOEVAL_ALPHA", min: 0, minExclusive: true, max: 1, maxExclusive: true) ?? StatisticsOptions.Default.Alpha,
             Adjustment: adjustment);
         var tasks = r.Tasks("BIOEVAL_TASKS");
+        var restricted = r.Get("BIOEVAL_RESTRICTED") == "none" ? [] : r.Tasks("BIOEVAL_RESTRICTED");
+        var showRestricted = r.Bool("BIOEVAL_SHOW_RESTRICTED_TEXT") ?? false;
         var tolerance = r.Double("BIOEVAL_TOLERANCE", min: 0) ?? 1e-6;
         var requireSnapshots = r.Bool("BIOEVAL_REQUIRE_SNAPSHOTS") ?? false;
         var concurrency = r.Int("BIOEVAL_CONCURRENCY", min: 1) ?? 8;
@@ -215,6 +219,8 @@ public sealed partial record RunProfile(
             Gate = gate,
             Margin = margin,
             PublishedScores = published,
+            RestrictedTasks = restricted is null ? BioEval.Harness.Tasks.TaskCatalog.DefaultRestricted : restricted.ToHashSet(StringComparer.Ordinal),
+            ShowRestrictedText = showRestricted,
         };
         foreach (var key in v.Keys.Where(k => k.StartsWith("BIOEVAL_DATA_", StringComparison.Ordinal) || k.StartsWith("BIOEVAL_PACK_", StringComparison.Ordinal)))
             if (known.Contains(key)) r.Path(key);
@@ -228,6 +234,12 @@ public sealed partial record RunProfile(
         var path = Path.GetFullPath(Path.Combine(root, "..", "shared", "reference", "clue-published-scores.json"));
         return File.Exists(path) ? path : null;
     }
+
+    /// <summary>Tasks whose data is restricted (BIOEVAL_RESTRICTED; by default the four MIMIC-derived ones).</summary>
+    public IReadOnlySet<string> RestrictedTasks { get; init; } = BioEval.Harness.Tasks.TaskCatalog.DefaultRestricted;
+
+    /// <summary>The user's opt-in to show restricted text in reports and logs (BIOEVAL_SHOW_RESTRICTED_TEXT).</summary>
+    public bool ShowRestrictedText { get; init; }
 
     /// <summary>The CLUE published scores file report.html compares with, or null (BIOEVAL_PUBLISHED_SCORES).</summary>
     public string? PublishedScores { get; init; }

@@ -39,16 +39,22 @@ public static class RunStore
     /// profile's), or into its <c>incomplete/</c> when <paramref name="outcome"/> is not complete; returns where they are.
     /// </summary>
     public static WrittenRun Write(RunProfile profile, ModelRegistry registry, IReadOnlyList<TaskResult> results, DateTimeOffset started,
-        string? outputDir = null, RunOutcome? outcome = null)
+        string? outputDir = null, RunOutcome? outcome = null, RestrictedText? restricted = null)
     {
         outcome ??= RunOutcome.Completed;
         var document = Results(profile, registry, results, started, outcome: outcome);
-        return Publish(outputDir ?? profile.OutputDir, document, PredictionLines(results), PromptLines(results), profile.PublishedScores);
+        return Publish(outputDir ?? profile.OutputDir, document, PredictionLines(results), PromptLines(results), profile.PublishedScores, restricted);
     }
 
-    /// <summary>Stages and moves into place the files of one results document (a run's, or a merge's).</summary>
-    public static WrittenRun Publish(string dir, ResultsDocument document, string predictions, string prompts, string? publishedScores)
+    /// <summary>
+    /// Stages and moves into place the files of one results document (a run's, or a merge's). results.json and the
+    /// reports pass through <paramref name="restricted"/>; predictions.jsonl and prompts.jsonl hold dataset text by
+    /// nature and stay private to the machine.
+    /// </summary>
+    public static WrittenRun Publish(string dir, ResultsDocument document, string predictions, string prompts, string? publishedScores,
+        RestrictedText? restricted = null)
     {
+        restricted ??= RestrictedText.None;
         dir = Path.GetFullPath(dir);
         OutputLock.EnsureFolder(dir);
         var staging = Path.Combine(dir, StagingFolder);
@@ -59,9 +65,9 @@ public static class RunStore
         [
             ("predictions.jsonl", predictions),
             ("prompts.jsonl", prompts),
-            ("report.md", MarkdownReport.Render(document)),
-            ("report.html", HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores))),
-            ("results.json", ResultsFile.Serialize(document)),
+            ("report.md", restricted.Redact(MarkdownReport.Render(document))),
+            ("report.html", restricted.Redact(HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores)))),
+            ("results.json", restricted.Redact(ResultsFile.Serialize(document))),
         ];
         foreach (var (name, content) in files) WriteDurable(Path.Combine(staging, name), content);
         var target = document.Complete ? dir : Path.Combine(dir, IncompleteFolder);

@@ -15,6 +15,9 @@ namespace BioEval.Harness.Tasks;
 /// <param name="PackFiles">Prompt pack files replacing a task's embedded pack, by task name.</param>
 public sealed record TaskEnvironment(ProtocolOptions Protocol, string IcdCodeList, IReadOnlyDictionary<string, string>? PackFiles = null)
 {
+    /// <summary>The tasks whose data is restricted (under a data use agreement); the catalogue's default when null.</summary>
+    public IReadOnlySet<string>? RestrictedTasks { get; init; }
+
     /// <summary>
     /// The pack a task uses: the user's file where one is given, else the embedded default. Parsers that read pack
     /// strings (LongHealth's answer phrase, NER's "none" word) take them from this same pack, so a pack with other
@@ -44,18 +47,27 @@ public static class TaskCatalog
         (NerTask.Name, NerTask.Create),
     ];
 
+    /// <summary>The MIMIC-derived tasks, restricted unless a profile says otherwise (PhysioNet data use agreements).</summary>
+    public static readonly IReadOnlySet<string> DefaultRestricted = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MedNLITask.Name, ProblemSummaryTask.Name, MeDiSumQATask.Name, MeDiSumCodeTask.Name,
+    };
+
     /// <summary>The names of the known tasks, in report order.</summary>
     public static IReadOnlyList<string> Names => [.. Entries.Select(e => e.Name)];
 
     /// <summary>Every task.</summary>
-    public static IReadOnlyList<TaskDefinition> All(TaskEnvironment env) => [.. Entries.Select(e => e.Create(env))];
+    public static IReadOnlyList<TaskDefinition> All(TaskEnvironment env) => [.. Entries.Select(e => Create(e, env))];
+
+    private static TaskDefinition Create((string Name, Func<TaskEnvironment, TaskDefinition> Create) entry, TaskEnvironment env) =>
+        entry.Create(env) with { Restricted = (env.RestrictedTasks ?? DefaultRestricted).Contains(entry.Name) };
 
     /// <summary>The tasks named in <paramref name="names"/> (all when null or empty); an unknown name lists the known ones.</summary>
     public static IReadOnlyList<TaskDefinition> Select(TaskEnvironment env, IReadOnlyList<string>? names)
     {
         if (names is null || names.Count == 0) return All(env);
         return [.. names.Select(n => Entries.FirstOrDefault(e => string.Equals(e.Name, n, StringComparison.OrdinalIgnoreCase)) is { Name: not null } e
-            ? e.Create(env)
+            ? Create(e, env)
             : throw new ArgumentException($"Unknown task '{n}'. Known tasks: {string.Join(", ", Names)}."))];
     }
 }

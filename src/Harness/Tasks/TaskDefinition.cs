@@ -47,6 +47,12 @@ public sealed record TaskDefinition(
     /// </summary>
     public bool NeedsTokenCounter { get; init; }
 
+    /// <summary>
+    /// Whether the data is restricted (under a data use agreement, as the MIMIC-derived tasks are): its text is withheld
+    /// from reports, results.json and console messages (<see cref="Runs.RestrictedText"/>).
+    /// </summary>
+    public bool Restricted { get; init; }
+
     /// <summary>The builder in effect.</summary>
     public IPromptBuilder Builder => PromptBuilder ?? FewShotPromptBuilder.Instance;
 

@@ -33,7 +33,7 @@ public sealed class MedNLILoader : IDatasetLoader
             DatasetJson.RequiredString(record, "sentence2", where);
             var label = DatasetJson.RequiredString(record, "gold_label", where);
             if (!Labels.Contains(label))
-                throw new DatasetFormatException($"{where}: field 'gold_label' is '{label}', expected one of {string.Join(", ", Labels)}.");
+                throw new DatasetFormatException($"{where}: field 'gold_label' is {DatasetText.Quote(label)}, expected one of {string.Join(", ", Labels)}.");
             var fields = DatasetJson.StringFields(record);
             var recordId = record.TryGetProperty("pairID", out var pid) ? DatasetJson.ScalarText(pid) : null;
             var id = ids.Next(recordId ?? lineNo.ToString(System.Globalization.CultureInfo.InvariantCulture), lineNo);

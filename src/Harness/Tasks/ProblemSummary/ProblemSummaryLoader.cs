@@ -47,6 +47,8 @@ public sealed class ProblemSummaryLoader(bool stripTrailingSemicolon = false) : 
             Mode = CsvMode.Rfc4180,
             TrackLineNumbers = true,
             MalformedData = CsvMalformedDataHandling.Throw,
+            // Messages name records and lines, never their content: the file may be under a data use agreement.
+            IncludeValuesInExceptions = false,
         };
         using var csv = CsvReader.FromText(text, options);
         string[] header;
