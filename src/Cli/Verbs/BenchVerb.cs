@@ -87,7 +87,23 @@ internal static class BenchVerb
                 $"{{\"comparisons\":{t.Comparisons},\"samples_per_task\":{t.SamplesPerTask},\"resamples\":{t.Resamples},\"threads\":{t.Threads},\"seconds\":{Math.Round(t.Seconds, 3)}}}"));
             return 0;
         });
-        var bench = new Command("bench", "Speed benchmarks.") { engine, stats };
+        var words = new Option<int>("--words") { Description = "Words of the long prediction.", DefaultValueFactory = _ => 1_000_000 };
+        var rouge = new Command("rouge", "Seconds for ROUGE of one long prediction against a 100-word reference, BioEval's scorer against the textbook LCS table on the same tokens.")
+        {
+            words,
+        };
+        rouge.SetAction(parseResult =>
+        {
+            var n = parseResult.GetValue(words);
+            if (n < 1) { Console.Error.WriteLine($"bioeval bench rouge: --words must be at least 1, got {n}."); return 2; }
+            var (whole, lcs, plain, rougeL) = RougeBench.Run(n);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ROUGE, {n} words against 100: whole score {whole:F3} s (rougeL {rougeL:F6}); LCS table: BioEval {lcs:F3} s, textbook {plain:F3} s, textbook / BioEval {plain / lcs:F2}x"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"words\":{n},\"rouge_seconds\":{Math.Round(whole, 4)},\"lcs_seconds\":{Math.Round(lcs, 4)},\"textbook_lcs_seconds\":{Math.Round(plain, 4)},\"ratio\":{Math.Round(plain / lcs, 2)}}}"));
+            return 0;
+        });
+        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge };
         return bench;
     }
 }

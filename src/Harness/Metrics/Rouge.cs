@@ -114,21 +114,45 @@ public static class Rouge
         return new RougeScore(precision, recall, FMeasure(precision, recall));
     }
 
+    /// <summary>
+    /// The largest ROUGE-L table computed: the product of the two token counts, after dropping tokens of the longer
+    /// side that the shorter one lacks (they cannot be in a common subsequence). 2·10⁹ cells take a few seconds on one
+    /// core; a larger pair is refused rather than left running for minutes. A 1,000,000-word text against a 100-word
+    /// one is at most 10⁸ cells.
+    /// </summary>
+    public const long MaxLcsCells = 2_000_000_000;
+
     /// <summary>Length of the longest common subsequence of two token lists.</summary>
+    /// <exception cref="ArgumentException">the texts are too long to compare (see <see cref="MaxLcsCells"/>)</exception>
     public static int LcsLength(IReadOnlyList<string> a, IReadOnlyList<string> b)
     {
-        // Two rolling rows of the classic DP table; only the final length is needed.
-        var previous = new int[b.Count + 1];
-        var current = new int[b.Count + 1];
-        for (var i = 1; i <= a.Count; i++)
+        var (shorter, longer) = a.Count <= b.Count ? (a, b) : (b, a);
+        if (shorter.Count == 0) return 0;
+        // Tokens become ints (the shorter side's vocabulary); the longer side keeps only tokens the shorter one has.
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var s = new int[shorter.Count];
+        for (var i = 0; i < s.Length; i++)
         {
-            for (var j = 1; j <= b.Count; j++)
-                current[j] = string.Equals(a[i - 1], b[j - 1], StringComparison.Ordinal)
-                    ? previous[j - 1] + 1
-                    : Math.Max(previous[j], current[j - 1]);
+            if (!ids.TryGetValue(shorter[i], out var id)) ids[shorter[i]] = id = ids.Count;
+            s[i] = id;
+        }
+        var l = new List<int>();
+        foreach (var token in longer)
+            if (ids.TryGetValue(token, out var id)) l.Add(id);
+        if ((long)l.Count * s.Length > MaxLcsCells)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ROUGE-L would compare {l.Count:N0} × {s.Length:N0} tokens, more than the {MaxLcsCells:N0} this scorer computes; shorten or split the texts."));
+
+        // Two rolling rows of the classic DP table over the shorter side; only the final length is needed.
+        var previous = new int[s.Length + 1];
+        var current = new int[s.Length + 1];
+        foreach (var x in l)
+        {
+            for (var j = 1; j <= s.Length; j++)
+                current[j] = x == s[j - 1] ? previous[j - 1] + 1 : Math.Max(previous[j], current[j - 1]);
             (previous, current) = (current, previous);
         }
-        return previous[b.Count];
+        return previous[s.Length];
     }
 
     /// <summary>rouge_score's F-measure: 2·P·R/(P+R) in that evaluation order, or 0 when P+R is 0.</summary>
@@ -141,7 +165,7 @@ public static class Rouge
         for (var i = 0; i + n <= tokens.Count; i++)
         {
             // Tokens are [a-z0-9]+, so a space joins them without ambiguity.
-            var gram = n == 1 ? tokens[i] : string.Join(' ', tokens.Skip(i).Take(n));
+            var gram = n == 1 ? tokens[i] : n == 2 ? string.Concat(tokens[i], " ", tokens[i + 1]) : string.Join(' ', tokens.Skip(i).Take(n));
             counts[gram] = counts.GetValueOrDefault(gram) + 1;
         }
         return counts;

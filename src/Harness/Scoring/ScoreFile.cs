@@ -84,7 +84,15 @@ public static class ScoreFile
                 if (string.IsNullOrWhiteSpace(line)) continue;
                 var record = ParseRecord(line, entry, inputPath, lineNumber);
                 var parsed = entry.Parse is null ? record.Prediction : entry.Parse(record.Prediction);
-                var values = scorer.Score(new ScoringInput(record.Prediction, parsed, record.Sample));
+                IReadOnlyDictionary<string, double> values;
+                try
+                {
+                    values = scorer.Score(new ScoringInput(record.Prediction, parsed, record.Sample));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new FormatException($"{inputPath}:{lineNumber}: {e.Message}", e);
+                }
                 var fields = entry.Fields ?? [.. scorer.Outputs.Select(o => o.Name).Where(values.ContainsKey)];
                 lines.Add(FormatLine(record.Id, fields, values));
             }
