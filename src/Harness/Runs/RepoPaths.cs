@@ -1,6 +1,9 @@
 namespace BioEval.Harness.Runs;
 
-/// <summary>Finds the repository root (the folder holding BioEval.sln), where profiles and fixtures live.</summary>
+/// <summary>
+/// Finds where profiles and fixtures live: the repository root (the folder holding BioEval.sln) in a checkout, or the
+/// program's own folder when BioEval runs as an installed tool (the profiles, registries and fixtures ship beside it).
+/// </summary>
 public static class RepoPaths
 {
     /// <summary>The nearest folder at or above <paramref name="start"/> that holds BioEval.sln, or null.</summary>
@@ -11,10 +14,22 @@ public static class RepoPaths
         return null;
     }
 
-    /// <summary>The repository root seen from the current directory or the running assembly; throws when neither is inside it.</summary>
+    /// <summary>
+    /// The repository root seen from the current directory or the running assembly, else the program's folder when
+    /// the profiles ship beside it (an installed tool); throws when neither holds them.
+    /// </summary>
     public static string Root() =>
-        FindRoot(Directory.GetCurrentDirectory()) ?? FindRoot()
-        ?? throw new DirectoryNotFoundException("Cannot find the BioEval repository root (a folder holding BioEval.sln) above the current directory or the program.");
+        FindRoot(Directory.GetCurrentDirectory()) ?? FindRoot() ?? Shipped()
+        ?? throw new DirectoryNotFoundException("Cannot find BioEval's profiles: no repository (a folder holding BioEval.sln) above the current directory or the program, and no runsettings/ beside the program.");
+
+    /// <summary>Whether <paramref name="root"/> is a checkout (rather than an installed tool's folder).</summary>
+    public static bool IsRepository(string root) => File.Exists(Path.Combine(root, "BioEval.sln"));
+
+    private static string? Shipped()
+    {
+        var dir = AppContext.BaseDirectory;
+        return File.Exists(Path.Combine(dir, "runsettings", "embedded.runsettings")) ? Path.GetFullPath(dir) : null;
+    }
 
     /// <summary>The shared data folder beside the repository (../shared), or null where a machine has none.</summary>
     public static string? Shared(string? root = null)

@@ -93,12 +93,17 @@ public sealed partial record RunProfile(
                 : "none";
             throw new FileNotFoundException($"No run profile '{nameOrPath}' ({path}). Known profiles: {known}.", path);
         }
-        // A profile's relative paths resolve against the repository when it is one of the repository's, else its own folder.
+        // A shipped profile's relative paths (runsettings/ of the repository or of the installed tool) resolve against the
+        // folder above runsettings/, any other profile's against its own folder; a shipped profile's output folder outside
+        // a repository is the current folder's, so an installed tool writes where it is run.
         var folder = Path.GetDirectoryName(path)!;
-        var baseDir = Path.GetFileName(folder) == "runsettings" && File.Exists(Path.Combine(folder, "..", "BioEval.sln"))
-            ? Path.GetFullPath(Path.Combine(folder, "..")) : folder;
-        var shown = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
-        var settings = ReadVariables(path).ToDictionary(kv => kv.Key, kv => new Setting(kv.Value ?? "", $"{shown} <{kv.Key}>", baseDir));
+        var above = Path.GetFullPath(Path.Combine(folder, ".."));
+        var shipped = Path.GetFileName(folder) == "runsettings" && File.Exists(Path.Combine(folder, "embedded.runsettings"));
+        var baseDir = shipped ? above : folder;
+        var here = Directory.GetCurrentDirectory();
+        var shown = Path.GetRelativePath(here, path);
+        var settings = ReadVariables(path).ToDictionary(kv => kv.Key, kv => new Setting(kv.Value ?? "", $"{shown} <{kv.Key}>",
+            kv.Key == "BIOEVAL_OUT" && shipped && !RepoPaths.IsRepository(above) ? here : baseDir));
         foreach (var (k, v) in overrides)
             // Under dotnet test the file's own values come back as environment variables: they stay the file's.
             if (!(settings.TryGetValue(k, out var fromFile) && fromFile.Value == v.Value)) settings[k] = v;
@@ -204,7 +209,7 @@ public sealed partial record RunProfile(
             Name: r.Get("BIOEVAL_PROFILE") ?? "embedded",
             ModelsFile: modelsFile,
             DataDir: r.Path("BIOEVAL_DATA") ?? Path.Combine(root, "fixtures", "datasets"),
-            OutputDir: r.Path("BIOEVAL_OUT") ?? Path.Combine(root, "artifacts", "embedded"),
+            OutputDir: r.Path("BIOEVAL_OUT") ?? Path.Combine(RepoPaths.IsRepository(root) ? root : Directory.GetCurrentDirectory(), "artifacts", "embedded"),
             Limit: limit,
             Tasks: tasks,
             IcdCodeList: r.Path("BIOEVAL_ICD_CODES") ?? Path.Combine(root, "fixtures", "icd10", "icd10cm-sample.txt"),
