@@ -256,3 +256,30 @@ public sealed class RestrictedConsoleTests
         Assert.Contains(sentences, s => prompts.Contains(System.Text.Json.JsonSerializer.Serialize(s)[1..^1], StringComparison.Ordinal));
     }
 }
+
+public sealed class GateExitCodeTests
+{
+    private static string Registry(string dir, string baseModel, string bioModel)
+    {
+        var path = Path.Combine(dir, "models.json");
+        File.WriteAllText(path, $$"""
+            { "models": [ { "name": "oracle", "kind": "oracle" }, { "name": "majority", "kind": "majority", "options": { "fallback": "x" } } ],
+              "pairs": [ { "base": "{{baseModel}}", "bio": "{{bioModel}}" } ] }
+            """);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("oracle", "majority", 3)]   // the biomedical side is significantly worse
+    [InlineData("majority", "oracle", 0)]
+    public async Task ARunWhoseDeclineGateFailsExitsWithThree(string baseModel, string bioModel, int expected)
+    {
+        var dir = Directory.CreateTempSubdirectory("bioeval-gate-").FullName;
+        var (code, stdout, stderr) = await CliProcess.RunWithAsync(
+            new Dictionary<string, string> { ["BIOEVAL_MODELS"] = Registry(dir, baseModel, bioModel), ["BIOEVAL_GATE"] = "decline" },
+            "run", "--task", "MedNLI", "--out", Path.Combine(dir, "out"));
+        Assert.True(code == expected, stderr);
+        Assert.Contains($"results: {Path.Combine(dir, "out", "results.json")}", stdout);
+        if (expected == 3) Assert.Contains("the decline gate failed on 1 comparison(s):\n  - majority is significantly worse than oracle on MedNLI accuracy", stderr.Replace("\r", ""));
+    }
+}

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using BioEval.Harness.Gates;
 using BioEval.Harness.Runs;
 
 namespace BioEval.Cli.Verbs;
@@ -130,7 +131,14 @@ internal static class RunVerb
                 Console.Out.WriteLine($"{label}predictions: {written.Predictions}");
                 Console.Out.WriteLine($"{label}report: {written.ReportMarkdown}");
                 Console.Out.WriteLine($"{label}report: {written.ReportHtml}");
-                return exit;
+                if (exit != ExitCodes.Success || runProfile.Gate is not (GateMode.Decline or GateMode.NonInferiority)) return exit;
+                // The gates of the comparisons, as under dotnet test: a complete run whose gate fails exits with 3.
+                var comparisons = await session.ComparisonsAsync(cancellationToken);
+                var decision = PairGate.Evaluate(runProfile.Gate, runProfile.Margin, comparisons, [], written.Predictions);
+                if (!decision.Failed) return exit;
+                Console.Error.WriteLine($"bioeval run: the {runProfile.Gate.ToString().ToLowerInvariant()} gate failed on {decision.Problems.Count} comparison(s):");
+                foreach (var problem in decision.Problems) Console.Error.WriteLine($"  - {problem}");
+                return ExitCodes.GateFailed;
             }
         }
     }
