@@ -10,11 +10,10 @@ namespace BioEval.Harness.Runs;
 
 /// <summary>
 /// A named run profile: which models, which data, how many samples, where results go, how strict the gates are.
-/// Profiles live in <c>runsettings/&lt;name&gt;.runsettings</c> as environment variables, so that
-/// <c>dotnet test --settings</c> and <c>bioeval run --profile</c> read one and the same file. For <c>bioeval run</c> a
-/// variable set in the real environment overrides the file; under <c>dotnet test</c> the test platform sets the file's
-/// variables over the shell's, so only variables the file does not set come from the shell. Relative paths resolve
-/// against the repository root.
+/// Profiles live in <c>runsettings/&lt;name&gt;.runsettings</c>, so that <c>dotnet test --settings</c> and
+/// <c>bioeval run --profile</c> read one and the same file: its <c>BioEval</c> section holds the settings and one
+/// environment variable, BIOEVAL_PROFILE, tells the test fixture which file it is. The test platform leaves the section
+/// alone, so under both a BIOEVAL_* variable of the environment overrides the file.
 /// </summary>
 public sealed partial record RunProfile(
     string Name,
@@ -127,16 +126,22 @@ public sealed partial record RunProfile(
             .Where(e => ((string)e.Key).StartsWith("BIOEVAL_", StringComparison.Ordinal))
             .ToDictionary(e => (string)e.Key, e => new Setting((string?)e.Value ?? "", $"environment variable {(string)e.Key}", Directory.GetCurrentDirectory()));
 
-    /// <summary>Reads the EnvironmentVariables block of a .runsettings file.</summary>
+    /// <summary>
+    /// Reads a .runsettings file's settings: its <c>BioEval</c> section and its <c>RunConfiguration/EnvironmentVariables</c>
+    /// block (profiles written before the section existed keep working there, with the test platform's precedence).
+    /// A setting in both is an error.
+    /// </summary>
     public static Dictionary<string, string?> ReadVariables(string runsettingsPath)
     {
         try
         {
             var doc = XDocument.Load(runsettingsPath, LoadOptions.SetLineInfo);
-            var block = doc.Root?.Element("RunConfiguration")?.Element("EnvironmentVariables");
-            return block is null
-                ? []
-                : block.Elements().ToDictionary(e => e.Name.LocalName, e => (string?)e.Value.Trim());
+            var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var block in new[] { doc.Root?.Element("RunConfiguration")?.Element("EnvironmentVariables"), doc.Root?.Element("BioEval") })
+                foreach (var e in block?.Elements() ?? [])
+                    if (!result.TryAdd(e.Name.LocalName, e.Value.Trim()))
+                        throw new InvalidDataException($"{runsettingsPath}:{((System.Xml.IXmlLineInfo)e).LineNumber}: {e.Name.LocalName} is set twice.");
+            return result;
         }
         catch (System.Xml.XmlException e)
         {
@@ -206,7 +211,9 @@ public sealed partial record RunProfile(
                 r.Problems.Add($"{setting.Source}: unknown setting {name}{NearestName.Hint(name, known)}. Known settings: bioeval run --help.");
 
         var profile = new RunProfile(
-            Name: r.Get("BIOEVAL_PROFILE") ?? "embedded",
+            Name: r.Get("BIOEVAL_PROFILE") is { } named
+                ? (named.EndsWith(".runsettings", StringComparison.OrdinalIgnoreCase) ? Path.GetFileNameWithoutExtension(named) : named)
+                : "embedded",
             ModelsFile: modelsFile,
             DataDir: r.Path("BIOEVAL_DATA") ?? Path.Combine(root, "fixtures", "datasets"),
             OutputDir: r.Path("BIOEVAL_OUT") ?? Path.Combine(RepoPaths.IsRepository(root) ? root : Directory.GetCurrentDirectory(), "artifacts", "embedded"),
