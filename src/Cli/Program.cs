@@ -28,4 +28,23 @@ if (parsed.Errors.Count > 0)
     Console.Error.WriteLine("Run 'bioeval --help' or 'bioeval <verb> --help' for usage.");
     return 2;
 }
-return await parsed.InvokeAsync();
+// No verb prints a stack trace for a user's mistake: input and configuration errors are a message and exit code 2
+// wherever they surface; anything else is a bug, exit code 1, its details in a log file the message names.
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (ExitCodes.IsUserError(e))
+{
+    Console.Error.WriteLine($"bioeval {parsed.CommandResult.Command.Name}: {e.Message}");
+    return ExitCodes.BadInput;
+}
+catch (OperationCanceledException)
+{
+    return ExitCodes.Interrupted;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"bioeval {parsed.CommandResult.Command.Name}: internal error: {e.Message}. {ExitCodes.LogBug(null, e)}");
+    return ExitCodes.Bug;
+}

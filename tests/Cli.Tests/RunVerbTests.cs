@@ -227,6 +227,30 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
+    public async Task EveryVerbReportsBadInputAsAMessageWithExitCodeTwo()
+    {
+        var dir = Directory.CreateTempSubdirectory("bioeval-verbs-").FullName;
+        var file = Path.Combine(dir, "a-file");
+        File.WriteAllText(file, "x\n");
+
+        var (tiny, _, tinyErr) = await CliProcess.RunAsync("make-tiny", "--out", file);
+        Assert.Equal(2, tiny);
+        Assert.Contains($"bioeval make-tiny: The file '{file}' already exists.", tinyErr);
+        NoStackTrace(tinyErr);
+
+        var (generate, _, generateErr) = await CliProcess.RunAsync("generate", "--model", file, "--prompt", "hi");
+        Assert.Equal(2, generate);
+        Assert.Contains($"Model folder '{file}' is a file; give the model's folder", generateErr);
+        NoStackTrace(generateErr);
+
+        var (icd, _, icdErr) = await CliProcess.RunWithAsync(new Dictionary<string, string> { ["BIOEVAL_ICD_CODES"] = file },
+            "run", "--task", "MeDiSumCode", "--limit", "1", "--out", Path.Combine(dir, "out"));
+        Assert.Equal(2, icd);
+        Assert.Contains($"{file}:1: 'x' is not an ICD-10-CM code", icdErr);
+        NoStackTrace(icdErr);
+    }
+
+    [Fact]
     public async Task AnOutputFolderUnderARegularFileExitsWithTwoAndAMessage()
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory("bioeval-out-").FullName, "a-file");

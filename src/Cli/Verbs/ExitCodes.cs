@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// <summary>Errors that mean the input or configuration is wrong, reported as a message without a stack trace.</summary>
     public static bool IsUserError(Exception e) => Harness.Runs.UserErrors.Is(e);
 
-    /// <summary>Writes a bug's details to <c>bioeval-error.log</c> (in <paramref name="folder"/>, else the temp folder); returns where.</summary>
+    /// <summary>Writes a bug's details to <c>bioeval-error.log</c> (in <paramref name="folder"/>, else the temp folder); returns the sentence naming it.</summary>
     public static string LogBug(string? folder, Exception e)
     {
         string path;

@@ -72,7 +72,11 @@ public sealed partial record PromptPack(
                 throw new InvalidDataException("'user' and 'assistant' templates are required");
             return pack;
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException)
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Prompt pack {Datasets.DatasetJson.Describe(source, e, File.Exists(source) ? File.ReadAllBytes(source) : [])}", e);
+        }
+        catch (InvalidDataException e)
         {
             throw new InvalidDataException($"Prompt pack {source} is invalid: {e.Message}", e);
         }

@@ -34,7 +34,7 @@ public static class LlamaGgufExporter
     /// </summary>
     internal static GgufExportResult Export(string modelDir, string outPath, bool permuteRotary)
     {
-        if (!Directory.Exists(modelDir)) throw new DirectoryNotFoundException($"Model folder '{modelDir}' does not exist.");
+        ModelFolder.Require(modelDir);
         var config = LlamaShape.Read(Path.Combine(modelDir, "config.json"));
         var modelPath = new[] { "model.onnx", Path.Combine("onnx", "model.onnx") }
             .Select(p => Path.Combine(modelDir, p)).FirstOrDefault(File.Exists)

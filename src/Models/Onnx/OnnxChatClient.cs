@@ -45,8 +45,7 @@ public sealed class OnnxChatClient : IChatClient
 
     public OnnxChatClient(string name, string modelDirectory, OnnxChatOptions? options = null)
     {
-        if (!Directory.Exists(modelDirectory))
-            throw new DirectoryNotFoundException($"Model '{name}': folder {modelDirectory} does not exist.");
+        ModelFolder.Require(modelDirectory);
         Name = name;
         _options = options ?? new OnnxChatOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchSize, 1);

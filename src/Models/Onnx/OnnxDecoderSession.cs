@@ -131,7 +131,7 @@ public sealed class OnnxDecoderSession : IDisposable
     public static OnnxDecoderSession Open(string modelDir, OnnxSessionOptions? options = null)
     {
         options ??= new OnnxSessionOptions();
-        if (!Directory.Exists(modelDir)) throw new DirectoryNotFoundException($"Model folder '{modelDir}' does not exist.");
+        ModelFolder.Require(modelDir);
         var genAi = ReadJson(Path.Combine(modelDir, "genai_config.json"));
         var modelPath = FindModelFile(modelDir, genAi);
         var log = options.Log ?? (message => Console.Error.WriteLine(message));

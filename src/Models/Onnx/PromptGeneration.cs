@@ -43,7 +43,7 @@ public static class PromptGeneration
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxNewTokens, 1);
-        if (!Directory.Exists(modelDir)) throw new DirectoryNotFoundException($"Model folder '{modelDir}' does not exist.");
+        ModelFolder.Require(modelDir);
         var tokenizer = HfTokenizer.FromDirectory(modelDir);
         string text;
         if (raw)
