@@ -76,6 +76,12 @@ internal sealed partial class CliProcess : IDisposable
         if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Sends SIGKILL: the process ends at once, writing nothing more.</summary>
+    public void KillHard()
+    {
+        if (Kill(_process.Id, 9) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGKILL) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     public async Task<int> WaitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

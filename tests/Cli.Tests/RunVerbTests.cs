@@ -27,6 +27,30 @@ public sealed class RunVerbTests
     }
 
     [Fact]
+    public async Task AfterAKillTheKernelHasReleasedTheLockAndResumeReusesEveryCheckpointedOutput()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Skip("POSIX signals only.");
+        var output = Directory.CreateTempSubdirectory("bioeval-kill-").FullName;
+        using (var cli = CliProcess.Start("run", "--task", "MeQSum", "--limit", "4", "--out", output))
+        {
+            // The three baselines are complete (and checkpointed) once the first tiny model starts.
+            Assert.True(await cli.WaitForStderrAsync("[MeQSum / tiny-base]", TimeSpan.FromMinutes(2)), cli.Stderr);
+            cli.KillHard();
+            Assert.Equal(137, await cli.WaitAsync(TimeSpan.FromMinutes(1)));
+        }
+        Assert.False(File.Exists(Path.Combine(output, "results.json")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(output, "checkpoints")));
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync("run", "--task", "MeQSum", "--limit", "4", "--out", output, "--resume");
+
+        Assert.True(code == 0, stderr);
+        foreach (var baseline in new[] { "majority", "lead-2", "oracle" })
+            Assert.Contains($"[MeQSum / {baseline}] 4/4 prompts, 4 resumed", stderr);
+        Assert.Contains($"results: {Path.Combine(output, "results.json")}", stdout);
+        Assert.Contains("\"complete\": true", File.ReadAllText(Path.Combine(output, "results.json")));
+    }
+
+    [Fact]
     public async Task ARerunThatFailsLeavesTheCompleteRunsFilesUntouched()
     {
         var output = Directory.CreateTempSubdirectory("bioeval-rerun-").FullName;

@@ -41,7 +41,8 @@ internal abstract class RunDisplay : IProgress<EvalProgress>
                 var now = _clock.ElapsedMilliseconds;
                 if (value.Done != value.Total && now - _lastPrint < 2000) return;
                 _lastPrint = now;
-                Console.Error.WriteLine($"  [{value.Task} / {value.Model}] {value.Done}/{value.Total} prompts");
+                var resumed = value.Resumed > 0 ? string.Create(CultureInfo.InvariantCulture, $", {value.Resumed} resumed") : "";
+                Console.Error.WriteLine($"  [{value.Task} / {value.Model}] {value.Done}/{value.Total} prompts{resumed}");
             }
         }
 
