@@ -38,7 +38,7 @@ public static class ResultsFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{where}: not valid JSON ({e.Message}).", e);
+            throw new InvalidDataException(Datasets.DatasetJson.Describe(where, e, System.Text.Encoding.UTF8.GetBytes(json)), e);
         }
         if (version is null)
             throw new InvalidDataException($"{where}: no \"schema_version\"; results.json files before schema version {ResultsDocument.CurrentSchemaVersion} cannot be read back.");
@@ -50,7 +50,7 @@ public static class ResultsFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{where}: does not match the results contract ({e.Message}).", e);
+            throw new InvalidDataException(Datasets.DatasetJson.Describe(where, e, System.Text.Encoding.UTF8.GetBytes(json)).Replace(": invalid JSON: ", ": does not match the results contract: ", StringComparison.Ordinal), e);
         }
     }
 
