@@ -36,6 +36,8 @@ public static class ModelFactory
                 ? ParseSeed(s, seed)
                 : throw new ArgumentException($"Model '{s.Name}' (kind tiny) needs option \"seed\".")),
             OnnxOptions(s)),
+        // A model on an OpenAI-compatible server (vLLM, TGI, SGLang, bioeval serve).
+        ["openai"] = s => new Remote.RemoteChatClient(s.Name, Remote.RemoteOptions.From(s)),
     };
 
     private static OnnxChatOptions OnnxOptions(ModelSpec s) => new(
@@ -99,6 +101,7 @@ public static class ModelFactory
         ["majority"] = [new("fallback", _ => null)],
         ["lead"] = [new("sentences", ModelOption.PositiveInteger)],
         ["onnx"] = OnnxOptionList,
+        ["openai"] = Remote.RemoteOptions.Rules,
         ["tiny"] = [.. OnnxOptionList, new("seed", v => System.Numerics.BigInteger.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ? null : $"must be an integer, got '{v}'", Required: true)],
     };
 
@@ -127,6 +130,8 @@ public static class ModelFactory
         foreach (var required in known.Where(o => o.Required && spec.Option(o.Name) is null))
             problems.Add($"{where}: kind {spec.Kind} needs option \"{required.Name}\".");
         if (files && spec.Kind.Equals("onnx", StringComparison.OrdinalIgnoreCase)) problems.AddRange(FolderProblems(spec, where));
+        if (files && spec.Kind.Equals("openai", StringComparison.OrdinalIgnoreCase) && spec.Option("tokenizer") is { } tokenizer && !Directory.Exists(tokenizer))
+            problems.Add($"{where}: option \"tokenizer\": tokenizer folder {tokenizer} does not exist.");
         if (files && spec.Option("chat_template") is { } template && !File.Exists(template))
             problems.Add($"{where}: option \"chat_template\": {(Directory.Exists(template) ? $"{template} is a folder, not a template file" : $"template file {template} does not exist")}.");
         else if (spec.Kind.Equals("tiny", StringComparison.OrdinalIgnoreCase) && spec.Path is null)

@@ -18,7 +18,7 @@ public sealed record ModelIdentity(string Hash)
     /// <summary>Options that do not change what a model answers.</summary>
     public static readonly IReadOnlySet<string> SpeedOnlyOptions = new HashSet<string>(StringComparer.Ordinal)
     {
-        "threads", "max_batch_size", "max_batch_tokens", "device", "max_concurrency", "timeout_s", "api_key_env",
+        "threads", "max_batch_size", "max_batch_tokens", "device", "max_concurrency", "timeout_s", "max_retries", "api_key_env",
     };
 
     /// <summary>The identity of <paramref name="spec"/>; its folder (when it has one) must exist, as after loading the model.</summary>
