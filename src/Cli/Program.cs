@@ -15,6 +15,7 @@ foreach (var verb in new[]
     ExportGgufVerb.Create(),
     GenerateVerb.Create(),
     BenchVerb.Create(),
+    ServeVerb.Create(),
 })
 {
     root.Subcommands.Add(verb);
