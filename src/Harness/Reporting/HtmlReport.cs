@@ -105,9 +105,12 @@ public static class HtmlReport
         }
 
         sb.AppendLine("<h3>Models</h3>");
-        sb.AppendLine("<table class=\"models\"><thead><tr><th>Model</th><th>Backend</th><th>Prompts</th><th>Refused for length</th><th>Seconds</th></tr></thead><tbody>");
+        sb.AppendLine("<table class=\"models\"><thead><tr><th>Model</th><th>Backend</th><th>Prompts</th><th>Refused for length</th><th>Seconds</th><th>Prompt tokens</th><th>Completion tokens</th><th>Mean latency (s)</th><th>Completion tokens/s</th></tr></thead><tbody>");
         foreach (var r in byModel.Values)
-            sb.AppendLine(Inv($"<tr><td>{E(r.Model)}</td><td>{E(r.Backend)}</td><td class=\"num\">{r.Prompts}</td><td class=\"num\">{r.RejectedPrompts}</td><td class=\"num\">{r.Seconds:F1}</td></tr>"));
+            sb.AppendLine(Inv($"<tr><td>{E(r.Model)}</td><td>{E(r.Backend)}</td><td class=\"num\">{r.Prompts}</td><td class=\"num\">{r.RejectedPrompts}</td><td class=\"num\">{r.Seconds:F1}</td>")
+                + (r.Usage is { } u
+                    ? Inv($"<td class=\"num\">{u.PromptTokens}</td><td class=\"num\">{u.CompletionTokens}</td><td class=\"num\">{u.MeanLatencySeconds:F3}</td><td class=\"num\">{u.CompletionTokensPerSecond:F1}</td></tr>")
+                    : "<td></td><td></td><td></td><td></td></tr>"));
         sb.AppendLine("</tbody></table>");
         sb.AppendLine("</section>");
     }

@@ -19,6 +19,9 @@ namespace BioEval.Harness.Results;
 /// <param name="Parsed">The parsed answer the metrics scored.</param>
 /// <param name="Scores">Per-sample metric values, by metric name as in results.json.</param>
 /// <param name="Error">Why the backend gave no output (e.g. the prompt exceeds the context); null when it answered.</param>
+/// <param name="Usage">The backend's token counts and the request's latency; null for an output taken from a checkpoint
+/// or refused. Kept out of predictions.jsonl, which stays the same for the same outputs however they were obtained
+/// (a resumed run's equals an uninterrupted one's); written to requests.jsonl and summed in results.json.</param>
 public sealed record PredictionLine(
     string Task,
     string Model,
@@ -29,7 +32,30 @@ public sealed record PredictionLine(
     string RawOutput,
     string Parsed,
     IReadOnlyDictionary<string, double> Scores,
-    string? Error = null);
+    string? Error = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] RequestUsage? Usage = null);
+
+/// <summary>One request's cost: prompt and completion tokens as the backend counted them (null when it does not say) and seconds.</summary>
+public sealed record RequestUsage(int? PromptTokens, int? CompletionTokens, double LatencySeconds);
+
+/// <summary>
+/// The requests of one task × model summed: how many the backend answered, their prompt and completion tokens, the mean
+/// and the slowest latency, and completion tokens per second of the evaluation's wall-clock time.
+/// </summary>
+public sealed record UsageSummary(int Requests, long PromptTokens, long CompletionTokens, double MeanLatencySeconds, double MaxLatencySeconds,
+    double CompletionTokensPerSecond)
+{
+    /// <summary>The summary of <paramref name="predictions"/> over <paramref name="seconds"/> of wall-clock time; null when no request was made.</summary>
+    public static UsageSummary? Of(IEnumerable<PredictionLine> predictions, double seconds)
+    {
+        var used = predictions.Select(p => p.Usage).OfType<RequestUsage>().ToList();
+        if (used.Count == 0) return null;
+        var completion = used.Sum(u => (long)(u.CompletionTokens ?? 0));
+        return new UsageSummary(used.Count, used.Sum(u => (long)(u.PromptTokens ?? 0)), completion,
+            Math.Round(used.Average(u => u.LatencySeconds), 6), Math.Round(used.Max(u => u.LatencySeconds), 6),
+            seconds > 0 ? Math.Round(completion / seconds, 3) : 0);
+    }
+}
 
 /// <summary>Writes and reads predictions.jsonl with <see cref="PredictionLine"/> (source-generated, like results.json).</summary>
 public static class PredictionsFile

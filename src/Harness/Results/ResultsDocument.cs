@@ -37,9 +37,9 @@ public sealed record ResultsDocument(
     /// <summary>
     /// Version 1 was assembled by hand and never read back; 2 was the first typed contract; 3 adds the spread across
     /// repeats (additions with a default still raise it: a reader of 2 would drop them silently); 4 marks partial
-    /// output (<c>complete</c>, <c>incomplete_reason</c>).
+    /// output (<c>complete</c>, <c>incomplete_reason</c>); 5 adds token usage and latency per task × model (<c>usage</c>).
     /// </summary>
-    public const int CurrentSchemaVersion = 4;
+    public const int CurrentSchemaVersion = 5;
 }
 
 /// <summary>The run's configuration as results.json records it.</summary>
@@ -98,7 +98,8 @@ public sealed record TaskModelResult(
     double Seconds,
     IReadOnlyList<MetricValue> Scores,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, int>? PromptBudgets = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RepeatSpread>? RepeatSpread = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RepeatSpread>? RepeatSpread = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UsageSummary? Usage = null)
 {
     /// <summary>The metric named <paramref name="name"/>, or null.</summary>
     public MetricValue? Score(string name) => Scores.FirstOrDefault(s => s.Name == name);

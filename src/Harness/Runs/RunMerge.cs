@@ -70,7 +70,8 @@ public static class RunMerge
         };
 
         using (OutputLock.Acquire(output))
-            RunStore.Publish(output, merged, PredictionsFile.Serialize(scored.SelectMany(r => r.Predictions)), PromptLines(shards), publishedScores);
+            RunStore.Publish(output, merged, PredictionsFile.Serialize(scored.SelectMany(r => r.Predictions)), PromptLines(shards), publishedScores,
+                requests: string.Concat(shards.Select(s => Path.Combine(s.Dir, "requests.jsonl")).Where(File.Exists).Select(File.ReadAllText)));
         return merged;
     }
 

@@ -43,7 +43,8 @@ public static class RunStore
     {
         outcome ??= RunOutcome.Completed;
         var document = Results(profile, registry, results, started, outcome: outcome);
-        return Publish(outputDir ?? profile.OutputDir, document, PredictionLines(results), PromptLines(results), profile.PublishedScores, restricted);
+        return Publish(outputDir ?? profile.OutputDir, document, PredictionLines(results), PromptLines(results), profile.PublishedScores, restricted,
+            RequestLines(results));
     }
 
     /// <summary>
@@ -52,7 +53,7 @@ public static class RunStore
     /// nature and stay private to the machine.
     /// </summary>
     public static WrittenRun Publish(string dir, ResultsDocument document, string predictions, string prompts, string? publishedScores,
-        RestrictedText? restricted = null)
+        RestrictedText? restricted = null, string? requests = null)
     {
         restricted ??= RestrictedText.None;
         dir = Path.GetFullPath(dir);
@@ -65,6 +66,7 @@ public static class RunStore
         [
             ("predictions.jsonl", predictions),
             ("prompts.jsonl", prompts),
+            ("requests.jsonl", requests ?? ""),
             ("report.md", restricted.Redact(MarkdownReport.Render(document))),
             ("report.html", restricted.Redact(HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores)))),
             ("results.json", restricted.Redact(ResultsFile.Serialize(document))),
@@ -105,13 +107,28 @@ public static class RunStore
             Results: [.. results.Select(r => new TaskModelResult(
                 r.Task, r.TaskVersion, r.Model, r.Backend, r.Samples, r.Prompts, r.RejectedPrompts,
                 Path.GetFileName(r.DatasetFile), r.DatasetFile, r.DatasetSha256, r.PromptPackSha256, Math.Round(r.Seconds, 3),
-                r.Metrics, r.PromptBudgets, RepeatSpreads.Of(r.Metrics, r.Predictions) is { Count: > 0 } spread ? spread : null))],
+                r.Metrics, r.PromptBudgets, RepeatSpreads.Of(r.Metrics, r.Predictions) is { Count: > 0 } spread ? spread : null,
+                UsageSummary.Of(r.Predictions, r.Seconds)))],
             Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s),
             Complete: outcome.Complete,
             IncompleteReason: outcome.Reason);
     }
 
     private static string PredictionLines(IReadOnlyList<TaskResult> results) => PredictionsFile.Serialize(results.SelectMany(r => r.Predictions));
+
+    /// <summary>One line per request a backend answered: task, model, item, repeat, its token counts and latency.</summary>
+    private static string RequestLines(IReadOnlyList<TaskResult> results)
+    {
+        var sb = new StringBuilder();
+        foreach (var p in results.SelectMany(r => r.Predictions))
+            if (p.Usage is { } u)
+                sb.Append(JsonSerializer.Serialize(new
+                {
+                    task = p.Task, model = p.Model, id = p.Id, repeat = p.Repeat,
+                    prompt_tokens = u.PromptTokens, completion_tokens = u.CompletionTokens, latency_s = u.LatencySeconds,
+                }, Compact)).Append('\n');
+        return sb.ToString();
+    }
 
     private static string PromptLines(IReadOnlyList<TaskResult> results)
     {

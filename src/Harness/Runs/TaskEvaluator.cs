@@ -57,6 +57,7 @@ public static class TaskEvaluator
         var jobs = items.SelectMany(item => Enumerable.Range(0, repeats).Select(r => (item, repeat: r))).ToList();
         var outputs = new string[jobs.Count];
         var errors = new string?[jobs.Count];
+        var usage = new RequestUsage?[jobs.Count];
         var turns = items.ToDictionary(i => i.Id, i => ChatTurn.From(i.Messages));
         var hashes = turns.ToDictionary(kv => kv.Key, kv => ChatTurn.Hash(kv.Value));
         var done = 0;
@@ -79,9 +80,14 @@ public static class TaskEvaluator
                 {
                     try
                     {
+                        var clock = Stopwatch.StartNew();
                         var response = await model.GetResponseAsync(item.Messages, ChatOptionsFor(task, repeat, options.Decoding), ct);
                         text = response.Text;
                         if (response.Usage?.OutputTokenCount is { } count) Interlocked.Add(ref generated, count);
+                        // The backend's own latency where it measures one (a remote client, excluding its queue), else ours.
+                        var latency = response.AdditionalProperties?.TryGetValue(Models.Remote.RemoteChatClient.LatencyKey, out var l) == true && l is double d
+                            ? d : clock.Elapsed.TotalSeconds;
+                        usage[index] = new RequestUsage((int?)response.Usage?.InputTokenCount, (int?)response.Usage?.OutputTokenCount, Math.Round(latency, 6));
                         if (scope is not null) options.Checkpoint!.Append(scope, item.Id, repeat, hash, text);
                     }
                     catch (PromptTooLongException e)
@@ -115,7 +121,7 @@ public static class TaskEvaluator
                 perMetric[m].Add(values);
                 foreach (var (name, value) in values) scores[name] = value;
             }
-            predictions.Add(new PredictionLine(task.Name, modelName, item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores, errors[i]));
+            predictions.Add(new PredictionLine(task.Name, modelName, item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores, errors[i], usage[i]));
         }
 
         return new TaskResult(

@@ -65,6 +65,10 @@ public sealed class ServeRoundTripTests : IAsyncLifetime
         Assert.Equal(inProcess.Predictions.Select(p => (p.Id, p.PromptHash)), served.Predictions.Select(p => (p.Id, p.PromptHash)));
         Assert.Equal(inProcess.Predictions.Select(p => p.RawOutput), served.Predictions.Select(p => p.RawOutput));
         Assert.Equal(inProcess.Scores, served.Scores);
+        // The server's usage is the engine's: the same prompt and completion tokens per request.
+        Assert.Equal(inProcess.Predictions.Select(p => (p.Usage?.PromptTokens, p.Usage?.CompletionTokens)),
+            served.Predictions.Select(p => (p.Usage?.PromptTokens, p.Usage?.CompletionTokens)));
+        Assert.All(served.Predictions.Where(p => p.Error is null), p => Assert.True(p.Usage!.PromptTokens > 0 && p.Usage.LatencySeconds > 0));
         if (taskName == "LongHealth") Assert.Equal(inProcess.PromptBudgets, served.PromptBudgets);
     }
 

@@ -86,10 +86,10 @@ public sealed class ResultsContractTests
 
     [Theory]
     [InlineData("""{"format_version": 1, "results": []}""", "no \"schema_version\"")]
-    [InlineData("""{"schema_version": 99}""", "schema version 99 is not the 4")]
-    [InlineData("""{"schema_version": 4, "results": "none"}""", "does not match the results contract")]
-    [InlineData("""{"schema_version": 4,""", ":1:21: invalid JSON: ")]
-    [InlineData("""{"schema_version": 4}""", "does not match the results contract")]
+    [InlineData("""{"schema_version": 99}""", "schema version 99 is not the 5")]
+    [InlineData("""{"schema_version": 5, "results": "none"}""", "does not match the results contract")]
+    [InlineData("""{"schema_version": 5,""", ":1:21: invalid JSON: ")]
+    [InlineData("""{"schema_version": 5}""", "does not match the results contract")]
     public void AFileOfAnotherShapeIsRefusedSayingWhy(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => ResultsFile.Parse(json, "old/results.json")).Message);
 

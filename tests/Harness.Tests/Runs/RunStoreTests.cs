@@ -88,3 +88,28 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal($"Cannot create output folder {Path.Combine(file, "run")}: {file} is a file, not a folder.", e.Message);
     }
 }
+
+public sealed class UsageSummaryTests
+{
+    private static PredictionLine Line(int? prompt, int? completion, double latency) =>
+        new("T", "m", "i", "s", 0, "h", "out", "out", new Dictionary<string, double>(), Usage: new RequestUsage(prompt, completion, latency));
+
+    [Fact]
+    public void RequestsAreSummedWithMeanAndSlowestLatencyAndTokensPerSecondOfTheWallClock()
+    {
+        var lines = new[] { Line(10, 4, 0.5), Line(20, 6, 1.5), Line(null, null, 1.0) }
+            .Append(new PredictionLine("T", "m", "r", "s", 0, "h", "resumed", "resumed", new Dictionary<string, double>()));
+        var usage = UsageSummary.Of(lines, seconds: 2.0)!;
+        // 3 requests (the resumed output made none), 30 prompt and 10 completion tokens, latency mean 1.0, max 1.5, 10/2 = 5 tokens/s.
+        Assert.Equal(new UsageSummary(3, 30, 10, 1.0, 1.5, 5.0), usage);
+        Assert.Null(UsageSummary.Of([new PredictionLine("T", "m", "r", "s", 0, "h", "x", "x", new Dictionary<string, double>())], 1));
+    }
+
+    [Fact]
+    public void PredictionsJsonlCarriesNoUsageSoAResumedRunWritesTheSameFile()
+    {
+        var text = PredictionsFile.Serialize([Line(10, 4, 0.5)]);
+        Assert.DoesNotContain("latency", text);
+        Assert.DoesNotContain("usage", text);
+    }
+}
