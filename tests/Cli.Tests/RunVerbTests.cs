@@ -331,3 +331,17 @@ public sealed class GateExitCodeTests
         if (expected == 3) Assert.Contains("the decline gate failed on 1 comparison(s):\n  - majority is significantly worse than oracle on MedNLI accuracy", stderr.Replace("\r", ""));
     }
 }
+
+public sealed class RemoteBenchTests
+{
+    [Fact]
+    public async Task TheRemoteBenchSendsEveryRequestAndPrintsItsFigures()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync("bench", "remote", "--requests", "64", "--concurrency", "8", "--latency-ms", "5");
+        Assert.True(code == 0, stderr);
+        var last = System.Text.Json.JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+        Assert.Equal(64, last.GetProperty("requests").GetInt32());
+        Assert.Equal(8, last.GetProperty("concurrency").GetInt32());
+        Assert.True(last.GetProperty("ratio").GetDouble() > 0);
+    }
+}

@@ -103,7 +103,29 @@ internal static class BenchVerb
                 $"{{\"words\":{n},\"rouge_seconds\":{Math.Round(whole, 4)},\"lcs_seconds\":{Math.Round(lcs, 4)},\"textbook_lcs_seconds\":{Math.Round(plain, 4)},\"ratio\":{Math.Round(plain / lcs, 2)}}}"));
             return 0;
         });
-        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge };
+        var requests = new Option<int>("--requests") { Description = "Requests to send.", DefaultValueFactory = _ => 1_000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight (the entry's max_concurrency).", DefaultValueFactory = _ => 32 };
+        var latency = new Option<int>("--latency-ms") { Description = "The stand-in server's latency per request.", DefaultValueFactory = _ => 50 };
+        var remote = new Command("remote", "Seconds for N requests through the openai kind against a stand-in server with a fixed latency, against the ideal N / concurrency × latency.")
+        {
+            requests, concurrency, latency,
+        };
+        remote.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var (n, c, ms) = (parseResult.GetValue(requests), parseResult.GetValue(concurrency), parseResult.GetValue(latency));
+            if (n < 1 || c < 1 || ms < 1)
+            {
+                Console.Error.WriteLine($"bioeval bench remote: --requests, --concurrency and --latency-ms must be at least 1, got {n}, {c} and {ms}.");
+                return 2;
+            }
+            var (seconds, ideal, answered, kept) = await RemoteBench.RunAsync(n, c, TimeSpan.FromMilliseconds(ms), cancellationToken);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{answered} requests at concurrency {c}, {ms} ms each (the server kept {kept:F2} ms): {seconds:F3} s, ideal {ideal:F3} s, ratio {seconds / ideal:F3} (goal: at most 1.1)"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"requests\":{answered},\"concurrency\":{c},\"latency_ms\":{ms},\"server_latency_ms\":{Math.Round(kept, 3)},\"seconds\":{Math.Round(seconds, 4)},\"ideal_seconds\":{Math.Round(ideal, 4)},\"ratio\":{Math.Round(seconds / ideal, 4)}}}"));
+            return 0;
+        });
+        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote };
         return bench;
     }
 }
