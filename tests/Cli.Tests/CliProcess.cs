@@ -55,6 +55,19 @@ internal sealed partial class CliProcess : IDisposable
     public string Stdout { get { lock (_gate) return _stdout.ToString(); } }
     public string Stderr { get { lock (_gate) return _stderr.ToString(); } }
 
+    /// <summary>Waits until standard output contains <paramref name="text"/>; false when the process ended or time ran out first.</summary>
+    public async Task<bool> WaitForStdoutAsync(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (Stdout.Contains(text, StringComparison.Ordinal)) return true;
+            if (_process.HasExited) return false;
+            await Task.Delay(50);
+        }
+        return false;
+    }
+
     /// <summary>Waits until standard error contains <paramref name="text"/>; false when the process ended or time ran out first.</summary>
     public async Task<bool> WaitForStderrAsync(string text, TimeSpan timeout)
     {

@@ -35,3 +35,55 @@ public sealed class DotnetTestProfileTests
         Assert.Contains("\"profile\": \"embedded\"", results);
     }
 }
+
+/// <summary>The embedded benchmark passes, snapshots included, with one of its models served by <c>bioeval serve</c>.</summary>
+public sealed class RemoteEmbeddedProfileTests
+{
+    [Fact]
+    public async Task TheEmbeddedTheoriesPassWithTinyBioServedOverTheOpenAiApi()
+    {
+        var root = BioEval.TestSupport.Repository.Root;
+        var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var theories = Path.Combine(root, "tests", "ClinicalTasks.Tests", "bin", Path.GetFileName(Path.GetDirectoryName(here)!), Path.GetFileName(here), "BioEval.ClinicalTasks.Tests.dll");
+        if (!File.Exists(theories)) Assert.Skip($"{theories} is not built (dotnet test BioEval.sln builds it).");
+        var dir = Directory.CreateTempSubdirectory("bioeval-remote-embedded-").FullName;
+        var folder = Path.Combine(dir, "tiny-bio");
+        var (made, _, madeErr) = await CliProcess.RunAsync("make-tiny", "--out", folder, "--seed", "2");
+        Assert.True(made == 0, madeErr);
+
+        using var serve = CliProcess.Start("serve", "--model", folder, "--port", "0", "--name", "tiny-bio");
+        Assert.True(await serve.WaitForStdoutAsync("(Ctrl+C to stop)", TimeSpan.FromMinutes(1)), serve.Stderr);
+        var endpoint = serve.Stdout.Split(" at ", 2)[1].Split(' ')[0];
+
+        // The embedded registry with tiny-bio replaced by the served copy of the same weights.
+        var cache = Path.Combine(root, ".cache", "models").Replace('\\', '/');
+        var registry = Path.Combine(dir, "models.json");
+        File.WriteAllText(registry, $$"""
+            { "models": [
+                { "name": "majority", "kind": "majority", "options": { "fallback": "The correct answer is A:" } },
+                { "name": "lead-2", "kind": "lead", "options": { "sentences": "2" } },
+                { "name": "oracle", "kind": "oracle" },
+                { "name": "tiny-base", "kind": "tiny", "path": "{{cache}}/tiny-base", "options": { "seed": "1", "max_batch_tokens": "2048" } },
+                { "name": "tiny-bio", "kind": "openai", "options": { "endpoint": "{{endpoint}}", "model": "tiny-bio", "tokenizer": "{{folder.Replace('\\', '/')}}" } } ],
+              "pairs": [ { "base": "majority", "bio": "oracle" }, { "base": "lead-2", "bio": "oracle" }, { "base": "tiny-base", "bio": "tiny-bio" } ] }
+            """);
+        var output = Path.Combine(dir, "out");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        foreach (var a in new[] { "test", theories, "--settings", Path.Combine(root, "runsettings", "embedded.runsettings") }) info.ArgumentList.Add(a);
+        info.Environment["BIOEVAL_MODELS"] = registry;
+        info.Environment["BIOEVAL_OUT"] = output;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var log = await stdout + await stderr;
+
+        // Every theory passes its snapshot gate: the served model scores exactly what the in-process one did.
+        Assert.True(process.ExitCode == 0, log);
+        Assert.Contains("Passed!", log);
+        Assert.Contains("Failed:     0", log);
+        var results = File.ReadAllText(Path.Combine(output, "results.json"));
+        Assert.Contains("\"backend\": \"openai-compatible\"", results);
+        Assert.Contains("POST /v1/chat/completions 200", serve.Stderr);
+    }
+}
