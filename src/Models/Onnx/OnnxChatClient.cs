@@ -77,6 +77,18 @@ public sealed class OnnxChatClient : IChatClient
     /// <summary>The token ids sent for <paramref name="messages"/>: the rendered chat, encoded as the options say.</summary>
     public IReadOnlyList<int> EncodePrompt(IEnumerable<ChatMessage> messages) => _prompt.Encode(messages);
 
+    private readonly Lock _scoring = new();
+
+    /// <summary>
+    /// Log-probabilities of <paramref name="ids"/> token by token (see <see cref="PromptScoring"/>); one scoring at a
+    /// time, beside generation.
+    /// </summary>
+    public PromptScores ScorePrompt(IReadOnlyList<int> ids, int top = 0)
+    {
+        if (ids.Count > _session.ContextLength) throw new PromptTooLongException(Name, ids.Count, _session.ContextLength);
+        lock (_scoring) return PromptScoring.Score(_session, ids, top);
+    }
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var prompt = EncodePrompt(messages);
