@@ -28,6 +28,16 @@ public static class OpenAiWire
 
     public sealed record StreamOptions(bool? IncludeUsage);
 
+    /// <summary>A legacy completion request; <c>prompt</c> is a string or an array of token ids.</summary>
+    public sealed record CompletionRequest(string? Model, JsonElement? Prompt, bool? Echo, int? Logprobs, int? MaxTokens, double? Temperature);
+
+    public sealed record CompletionLogprobs(IReadOnlyList<string> Tokens, IReadOnlyList<double?> TokenLogprobs,
+        IReadOnlyList<Dictionary<string, double>?> TopLogprobs, IReadOnlyList<int> TextOffset);
+
+    public sealed record CompletionChoice(int Index, string Text, CompletionLogprobs? Logprobs, string FinishReason);
+
+    public sealed record Completion(string Id, string Object, long Created, string Model, IReadOnlyList<CompletionChoice> Choices, Usage Usage);
+
     public sealed record TokenizeRequest(string? Model, string? Prompt, List<WireMessage>? Messages, bool? AddSpecialTokens, bool? AddGenerationPrompt);
 
     public sealed record DetokenizeRequest(string? Model, List<int>? Tokens);

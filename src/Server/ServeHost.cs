@@ -64,6 +64,7 @@ public sealed class ServeHost : IAsyncDisposable
         var host = new ServeHost(app, model, options);
         app.MapGet("/v1/models", host.Models);
         app.MapPost("/v1/chat/completions", host.ChatCompletions);
+        app.MapPost("/v1/completions", host.Completions);
         app.MapPost("/tokenize", host.Tokenize);
         app.MapPost("/detokenize", host.Detokenize);
         await app.StartAsync(cancellationToken);
@@ -180,6 +181,105 @@ public sealed class ServeHost : IAsyncDisposable
             Interlocked.Decrement(ref _inFlight);
             if (status != 429) LogLine(http, status, clock, usage);
         }
+    }
+
+    /// <summary>
+    /// <c>POST /v1/completions</c> in its scoring form, as vLLM answers it: the prompt (text, encoded with the
+    /// tokenizer's special tokens as vLLM does, or token ids) with <c>echo</c>, <c>logprobs</c> and <c>max_tokens</c> 0
+    /// or 1 returns every prompt token's log-probability (null for the first), the top alternatives per position, and
+    /// for <c>max_tokens: 1</c> the greedy next token. Longer raw generation is refused with a message: the chat
+    /// endpoint is the generation path.
+    /// </summary>
+    private async Task Completions(HttpContext http)
+    {
+        var clock = Stopwatch.StartNew();
+        var status = 200;
+        try
+        {
+            var request = await Read<CompletionRequest>(http);
+            if (request is null) { status = 400; return; }
+            if (request.Model != _options.Name)
+            {
+                await Fail(http, status = 404, $"The model `{request.Model}` does not exist. This server serves `{_options.Name}`.", "model");
+                return;
+            }
+            if (_engine is null)
+            {
+                await Fail(http, status = 400, "This model cannot score prompts.");
+                return;
+            }
+            var maxTokens = request.MaxTokens ?? 16;
+            if (maxTokens is < 0 or > 1 || (maxTokens == 1 && request.Temperature is not (null or 0)))
+            {
+                await Fail(http, status = 400, "bioeval serve answers /v1/completions for scoring only: max_tokens 0, or 1 with temperature 0; generate through /v1/chat/completions.", "max_tokens");
+                return;
+            }
+            IReadOnlyList<int> ids;
+            switch (request.Prompt)
+            {
+                case { ValueKind: JsonValueKind.String } text:
+                    ids = _engine.Tokenizer.Encode(text.GetString()!, addSpecialTokens: true);
+                    break;
+                case { ValueKind: JsonValueKind.Array } array when array.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number):
+                    ids = [.. array.EnumerateArray().Select(e => e.GetInt32())];
+                    break;
+                default:
+                    await Fail(http, status = 400, "\"prompt\" must be a string or an array of token ids (one prompt per request).", "prompt");
+                    return;
+            }
+            if (ids.Count == 0)
+            {
+                await Fail(http, status = 400, "The prompt is empty.", "prompt");
+                return;
+            }
+            PromptScores scores;
+            try
+            {
+                scores = _engine.ScorePrompt(ids, Math.Max(0, request.Logprobs ?? 0));
+            }
+            catch (PromptTooLongException e)
+            {
+                await Fail(http, status = 400, $"{e.Message} The prompt exceeds the model's context.", "prompt");
+                return;
+            }
+            var all = maxTokens == 1 ? [.. ids, scores.NextToken.Token] : ids.ToList();
+            var pieces = all.Select(t => _engine.Tokenizer.Decode([t], skipSpecialTokens: false)).ToList();
+            var echo = request.Echo == true;
+            var shown = echo ? Enumerable.Range(0, all.Count) : Enumerable.Range(ids.Count, all.Count - ids.Count);
+            CompletionLogprobs? logprobs = null;
+            if (request.Logprobs is not null)
+            {
+                var offsets = new List<int>();
+                var offset = 0;
+                var top = new List<Dictionary<string, double>?>();
+                foreach (var i in shown)
+                {
+                    offsets.Add(offset);
+                    offset += pieces[i].Length;
+                    top.Add(i == 0 ? null : i < ids.Count
+                        ? Alternatives(scores.TopLogProbs.Count > i ? scores.TopLogProbs[i] : [], pieces[i], scores.TokenLogProbs[i])
+                        : new Dictionary<string, double> { [pieces[i]] = scores.NextToken.LogProb });
+                }
+                logprobs = new CompletionLogprobs([.. shown.Select(i => pieces[i])],
+                    [.. shown.Select(i => i == 0 ? (double?)null : i < ids.Count ? scores.TokenLogProbs[i] : scores.NextToken.LogProb)], top, offsets);
+            }
+            var completion = maxTokens == 1 ? 1 : 0;
+            await http.Response.WriteAsJsonAsync(new Completion("cmpl-" + Guid.NewGuid().ToString("N"), "text_completion", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), _options.Name,
+                [new CompletionChoice(0, string.Concat(shown.Select(i => pieces[i])), logprobs, "length")], new Usage(ids.Count, completion, ids.Count + completion)), Json, http.RequestAborted);
+        }
+        finally
+        {
+            LogLine(http, status, clock, "");
+        }
+    }
+
+    // The top alternatives of one position, with the actual token always among them (as vLLM reports it).
+    private Dictionary<string, double>? Alternatives(IReadOnlyList<(int Token, double LogProb)> top, string actual, double actualLogProb)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (token, logProb) in top) result.TryAdd(_engine!.Tokenizer.Decode([token], skipSpecialTokens: false), logProb);
+        result.TryAdd(actual, actualLogProb);
+        return result;
     }
 
     private async Task Tokenize(HttpContext http)

@@ -87,3 +87,42 @@ public sealed class ServeRoundTripTests : IAsyncLifetime
         await Task.CompletedTask;
     }
 }
+
+/// <summary><c>/v1/completions</c> in its scoring form returns the engine's own prompt log-probabilities, as vLLM lays them out.</summary>
+public sealed class ServeCompletionsTests
+{
+    [Fact]
+    public async Task EchoedPromptLogProbabilitiesEqualTheInProcessEngines()
+    {
+        var folder = TinyModelCache.Ensure(Path.Combine(BioEval.TestSupport.Repository.Root, ".cache", "models", "tiny-base"), 1);
+        using var engine = new OnnxChatClient("tiny-base", folder);
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await ServeHost.StartAsync(engine, new ServeOptions("tiny-base", Port: 0), ct);
+        using var http = new HttpClient();
+        const string prompt = "Question: is the patient febrile? Answer: yes";
+
+        var body = new StringContent("""{"model":"tiny-base","prompt":"Question: is the patient febrile? Answer: yes","echo":true,"logprobs":2,"max_tokens":0}""", System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(server.ApiBase, "completions"), body, ct);
+        var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
+
+        Assert.True(response.IsSuccessStatusCode, json.GetRawText());
+        var ids = engine.Tokenizer.Encode(prompt, addSpecialTokens: true);
+        var expected = engine.ScorePrompt(ids);
+        var choice = json.GetProperty("choices")[0];
+        var logprobs = choice.GetProperty("logprobs");
+        var tokenLogprobs = logprobs.GetProperty("token_logprobs").EnumerateArray().ToList();
+        Assert.Equal(ids.Count, tokenLogprobs.Count);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, tokenLogprobs[0].ValueKind);
+        for (var i = 1; i < ids.Count; i++) Assert.Equal(expected.TokenLogProbs[i], tokenLogprobs[i].GetDouble(), 9);
+        Assert.Equal(ids.Count, logprobs.GetProperty("tokens").GetArrayLength());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, logprobs.GetProperty("top_logprobs")[0].ValueKind);
+        Assert.InRange(logprobs.GetProperty("top_logprobs")[1].EnumerateObject().Count(), 1, 3);
+        Assert.Equal(ids.Count, json.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(0, json.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+
+        var generate = new StringContent("""{"model":"tiny-base","prompt":"x","max_tokens":50}""", System.Text.Encoding.UTF8, "application/json");
+        using var refused = await http.PostAsync(new Uri(server.ApiBase, "completions"), generate, ct);
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Contains("for scoring only", await refused.Content.ReadAsStringAsync(ct));
+    }
+}
