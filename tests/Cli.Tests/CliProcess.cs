@@ -56,25 +56,17 @@ internal sealed partial class CliProcess : IDisposable
     public string Stderr { get { lock (_gate) return _stderr.ToString(); } }
 
     /// <summary>Waits until standard output contains <paramref name="text"/>; false when the process ended or time ran out first.</summary>
-    public async Task<bool> WaitForStdoutAsync(string text, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (Stdout.Contains(text, StringComparison.Ordinal)) return true;
-            if (_process.HasExited) return false;
-            await Task.Delay(50);
-        }
-        return false;
-    }
+    public Task<bool> WaitForStdoutAsync(string text, TimeSpan timeout) => WaitForAsync(() => Stdout, text, timeout);
 
     /// <summary>Waits until standard error contains <paramref name="text"/>; false when the process ended or time ran out first.</summary>
-    public async Task<bool> WaitForStderrAsync(string text, TimeSpan timeout)
+    public Task<bool> WaitForStderrAsync(string text, TimeSpan timeout) => WaitForAsync(() => Stderr, text, timeout);
+
+    private async Task<bool> WaitForAsync(Func<string> stream, string text, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if (Stderr.Contains(text, StringComparison.Ordinal)) return true;
+            if (stream().Contains(text, StringComparison.Ordinal)) return true;
             if (_process.HasExited) return false;
             await Task.Delay(50);
         }

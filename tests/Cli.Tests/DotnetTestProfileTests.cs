@@ -2,33 +2,47 @@ using System.Diagnostics;
 
 namespace BioEval.Cli.Tests;
 
+/// <summary>Runs the benchmark theories' assembly of this build with <c>dotnet test</c>, as a user's shell would.</summary>
+internal static class Theories
+{
+    /// <summary>tests/Cli.Tests/bin/&lt;configuration&gt;/&lt;framework&gt; → the theories' assembly of the same build; skips when it is not built.</summary>
+    public static string Assembly()
+    {
+        var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var theories = Path.Combine(BioEval.TestSupport.Repository.Root, "tests", "ClinicalTasks.Tests", "bin",
+            Path.GetFileName(Path.GetDirectoryName(here)!), Path.GetFileName(here), "BioEval.ClinicalTasks.Tests.dll");
+        if (!File.Exists(theories)) Assert.Skip($"{theories} is not built (dotnet test BioEval.sln builds it).");
+        return theories;
+    }
+
+    /// <summary>Exit code and output of <c>dotnet test THEORIES --settings embedded [ARGS]</c> with <paramref name="environment"/> set.</summary>
+    public static async Task<(int Code, string Log)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var root = BioEval.TestSupport.Repository.Root;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        foreach (var a in new[] { "test", Assembly(), "--settings", Path.Combine(root, "runsettings", "embedded.runsettings") }.Concat(args))
+            info.ArgumentList.Add(a);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
+
 /// <summary>Under dotnet test, as under bioeval run, a BIOEVAL_* variable of the shell overrides the profile file.</summary>
 public sealed class DotnetTestProfileTests
 {
     [Fact]
     public async Task AShellVariableOverridesTheProfileFileUnderDotnetTest()
     {
-        var root = BioEval.TestSupport.Repository.Root;
-        var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        // tests/Cli.Tests/bin/<configuration>/<framework> → the benchmark theories' assembly of the same build.
-        var framework = Path.GetFileName(here);
-        var configuration = Path.GetFileName(Path.GetDirectoryName(here)!);
-        var theories = Path.Combine(root, "tests", "ClinicalTasks.Tests", "bin", configuration, framework, "BioEval.ClinicalTasks.Tests.dll");
-        if (!File.Exists(theories)) Assert.Skip($"{theories} is not built (dotnet test BioEval.sln builds it).");
+        Theories.Assembly();
         var output = Directory.CreateTempSubdirectory("bioeval-dotnet-test-").FullName;
-
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var a in new[] { "test", theories, "--settings", Path.Combine(root, "runsettings", "embedded.runsettings"), "--filter", "Task=MedNLI&Pair=lead-2->oracle" })
-            info.ArgumentList.Add(a);
         // The profile sets BIOEVAL_OUT to artifacts/embedded; the shell's value must win.
-        info.Environment["BIOEVAL_OUT"] = output;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var log = await stdout + await stderr;
+        var (code, log) = await Theories.RunAsync(new Dictionary<string, string> { ["BIOEVAL_OUT"] = output }, "--filter", "Task=MedNLI&Pair=lead-2->oracle");
 
-        Assert.True(process.ExitCode == 0, log);
+        Assert.True(code == 0, log);
         Assert.Contains("Passed!", log);
         var results = File.ReadAllText(Path.Combine(output, "results.json"));
         Assert.Contains("\"task\": \"MedNLI\"", results);
@@ -43,9 +57,7 @@ public sealed class RemoteEmbeddedProfileTests
     public async Task TheEmbeddedTheoriesPassWithTinyBioServedOverTheOpenAiApi()
     {
         var root = BioEval.TestSupport.Repository.Root;
-        var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var theories = Path.Combine(root, "tests", "ClinicalTasks.Tests", "bin", Path.GetFileName(Path.GetDirectoryName(here)!), Path.GetFileName(here), "BioEval.ClinicalTasks.Tests.dll");
-        if (!File.Exists(theories)) Assert.Skip($"{theories} is not built (dotnet test BioEval.sln builds it).");
+        Theories.Assembly();
         var dir = Directory.CreateTempSubdirectory("bioeval-remote-embedded-").FullName;
         var folder = Path.Combine(dir, "tiny-bio");
         var (made, _, madeErr) = await CliProcess.RunAsync("make-tiny", "--out", folder, "--seed", "2");
@@ -68,18 +80,10 @@ public sealed class RemoteEmbeddedProfileTests
               "pairs": [ { "base": "majority", "bio": "oracle" }, { "base": "lead-2", "bio": "oracle" }, { "base": "tiny-base", "bio": "tiny-bio" } ] }
             """);
         var output = Path.Combine(dir, "out");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var a in new[] { "test", theories, "--settings", Path.Combine(root, "runsettings", "embedded.runsettings") }) info.ArgumentList.Add(a);
-        info.Environment["BIOEVAL_MODELS"] = registry;
-        info.Environment["BIOEVAL_OUT"] = output;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var log = await stdout + await stderr;
+        var (code, log) = await Theories.RunAsync(new Dictionary<string, string> { ["BIOEVAL_MODELS"] = registry, ["BIOEVAL_OUT"] = output });
 
         // Every theory passes its snapshot gate: the served model scores exactly what the in-process one did.
-        Assert.True(process.ExitCode == 0, log);
+        Assert.True(code == 0, log);
         Assert.Contains("Passed!", log);
         Assert.Contains("Failed:     0", log);
         var results = File.ReadAllText(Path.Combine(output, "results.json"));
