@@ -16,6 +16,7 @@ foreach (var verb in new[]
     GenerateVerb.Create(),
     BenchVerb.Create(),
     ServeVerb.Create(),
+    LoglikVerb.Create(),
 })
 {
     root.Subcommands.Add(verb);

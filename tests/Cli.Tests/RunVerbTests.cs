@@ -345,3 +345,40 @@ public sealed class RemoteBenchTests
         Assert.True(last.GetProperty("ratio").GetDouble() > 0);
     }
 }
+
+public sealed class LoglikVerbTests
+{
+    [Fact]
+    public async Task EachLineGetsTheSummedLogProbabilityAndTokenCountOfEveryContinuation()
+    {
+        var dir = Directory.CreateTempSubdirectory("bioeval-loglik-").FullName;
+        var folder = Path.Combine(dir, "tiny");
+        Assert.Equal(0, (await CliProcess.RunAsync("make-tiny", "--out", folder, "--seed", "1")).ExitCode);
+        var input = Path.Combine(dir, "items.jsonl");
+        File.WriteAllText(input, """
+            {"id": "q1", "context": "Question: is the patient febrile? Answer:", "continuations": [" yes", " no", " maybe not"]}
+            {"id": 2, "context": "The patient", "continuations": [" has", " has a fever"]}
+            """);
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync("loglik", "--model", folder, "--input", input);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Trim().Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("q1", lines[0].GetProperty("id").GetString());
+        Assert.Equal(2, lines[1].GetProperty("id").GetInt32());
+        Assert.Equal(3, lines[0].GetProperty("logprobs").GetArrayLength());
+        Assert.All(lines[0].GetProperty("tokens").EnumerateArray(), t => Assert.True(t.GetInt32() > 0));
+        Assert.All(lines[0].GetProperty("logprobs").EnumerateArray(), l => Assert.True(l.GetDouble() < 0));
+        // A continuation that extends another cannot be more likely: each further token multiplies by a probability.
+        var has = lines[1].GetProperty("logprobs")[0].GetDouble();
+        var hasAFever = lines[1].GetProperty("logprobs")[1].GetDouble();
+        Assert.True(hasAFever < has, $"{hasAFever} vs {has}");
+        Assert.True(lines[1].GetProperty("tokens")[1].GetInt32() > lines[1].GetProperty("tokens")[0].GetInt32());
+
+        File.WriteAllText(input, """{"id": "x", "context": "c"}""");
+        var (bad, _, badErr) = await CliProcess.RunAsync("loglik", "--model", folder, "--input", input);
+        Assert.Equal(2, bad);
+        Assert.Contains($"{input}:1: expected", badErr);
+    }
+}

@@ -89,6 +89,16 @@ public sealed class OnnxChatClient : IChatClient
         lock (_scoring) return PromptScoring.Score(_session, ids, top);
     }
 
+    /// <summary>
+    /// The summed log-probability and token count of each continuation after <paramref name="context"/> (raw text, no
+    /// chat template; tokenised as <see cref="ContinuationScoring"/> says), the context computed once.
+    /// </summary>
+    public IReadOnlyList<ContinuationScore> ScoreContinuations(string context, IReadOnlyList<string> continuations)
+    {
+        var (contextIds, continuationIds) = ContinuationScoring.Encode(Tokenizer, context, continuations);
+        lock (_scoring) return ContinuationScoring.Score(_session, contextIds, continuationIds);
+    }
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var prompt = EncodePrompt(messages);
