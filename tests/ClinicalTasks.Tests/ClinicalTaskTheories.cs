@@ -34,4 +34,8 @@ public sealed class ClinicalTaskTheories(BenchmarkFixture fixture)
     [Theory, Trait("Task", "NER")]
     [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
     public Task NER(string pair) => SnapshotGate.CheckAsync(fixture, "NER", pair);
+
+    [Theory, Trait("Task", "PubMedQA")]
+    [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
+    public Task PubMedQA(string pair) => SnapshotGate.CheckAsync(fixture, "PubMedQA", pair);
 }

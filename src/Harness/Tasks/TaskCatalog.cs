@@ -45,6 +45,7 @@ public static class TaskCatalog
         (MeDiSumQATask.Name, MeDiSumQATask.Create),
         (MeDiSumCodeTask.Name, MeDiSumCodeTask.Create),
         (NerTask.Name, NerTask.Create),
+        (Tasks.PubMedQA.PubMedQaTask.Name, Tasks.PubMedQA.PubMedQaTask.Create),
     ];
 
     /// <summary>The MIMIC-derived tasks, restricted unless a profile says otherwise (PhysioNet data use agreements).</summary>
