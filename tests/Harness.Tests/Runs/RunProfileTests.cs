@@ -55,7 +55,7 @@ public sealed class RunProfileTests
     [InlineData("BIOEVAL_TASKS", "MedNLI,MeQSun", "BIOEVAL_TASKS: unknown task 'MeQSun' (did you mean MeQSum?).")]
     [InlineData("BIOEVAL_LIMT", "3", "BIOEVAL_LIMT: unknown setting BIOEVAL_LIMT (did you mean BIOEVAL_LIMIT?).")]
     [InlineData("BIOEVAL_DATA_MedNLI", "x.jsonl", "BIOEVAL_DATA_MedNLI: unknown setting BIOEVAL_DATA_MedNLI (did you mean BIOEVAL_DATA_MEDNLI?).")]
-    [InlineData("BIOEVAL_PACK_PUBMEDQA", "x.json", "unknown setting BIOEVAL_PACK_PUBMEDQA")]
+    [InlineData("BIOEVAL_PACK_MEDQA", "x.json", "unknown setting BIOEVAL_PACK_MEDQA")]
     [InlineData("BIOEVAL_PUBLISHED_SCORES", "/no/such/file.json", "BIOEVAL_PUBLISHED_SCORES: /no/such/file.json does not exist.")]
     public void BadValuesAreNamedInTheErrorWithTheirSource(string key, string value, string expected)
     {
