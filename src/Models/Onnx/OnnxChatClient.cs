@@ -31,7 +31,7 @@ public sealed record OnnxChatOptions(
 /// one scheduler thread collects concurrent requests, groups those with equal decoding settings by prompt length
 /// and decodes each group as one batch. So callers simply send requests concurrently and batching happens here.
 /// </summary>
-public sealed class OnnxChatClient : IChatClient
+public sealed class OnnxChatClient : IChatClient, ILikelihoodScorer
 {
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly OnnxDecoderSession _session;
@@ -98,6 +98,9 @@ public sealed class OnnxChatClient : IChatClient
         var (contextIds, continuationIds) = ContinuationScoring.Encode(Tokenizer, context, continuations);
         lock (_scoring) return ContinuationScoring.Score(_session, contextIds, continuationIds);
     }
+
+    public Task<IReadOnlyList<ContinuationScore>> ScoreAsync(string context, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default) =>
+        Task.Run(() => ScoreContinuations(context, continuations), cancellationToken);
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {

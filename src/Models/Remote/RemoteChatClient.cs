@@ -38,7 +38,7 @@ namespace BioEval.Models.Remote;
 /// else from the server's <c>/tokenize</c> endpoint (vLLM), else none: such a task then refuses the model.</item>
 /// </list>
 /// </summary>
-public sealed partial class RemoteChatClient : IChatClient
+public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
 {
     /// <summary>Key of the request's wall-clock seconds in <see cref="ChatResponse.AdditionalProperties"/>.</summary>
     public const string LatencyKey = "bioeval.latency_s";
@@ -231,6 +231,59 @@ public sealed partial class RemoteChatClient : IChatClient
         if (!response.IsSuccessStatusCode) return null;
         return JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
     }
+
+    /// <summary>
+    /// Likelihoods through the server's <c>/v1/completions</c> as vLLM answers it: each context + continuation sent as
+    /// token ids (split by the entry's own tokenizer as lm-evaluation-harness splits them) with <c>echo</c>,
+    /// <c>logprobs</c> and <c>max_tokens: 0</c>; the continuation's share of <c>token_logprobs</c> summed. Refused, with a
+    /// message, without a tokenizer or when the server returns no prompt log-probabilities.
+    /// </summary>
+    public async Task<IReadOnlyList<Onnx.ContinuationScore>> ScoreAsync(string context, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default)
+    {
+        if (Options.TokenizerFolder is not { } folder)
+            throw new NotSupportedException($"Model '{Name}': likelihood scoring sends token ids, split by the model's own tokenizer; give the entry option \"tokenizer\".");
+        var tokenizer = _tokenizer ??= HfTokenizer.FromDirectory(folder);
+        var (contextIds, continuationIds) = Onnx.ContinuationScoring.Encode(tokenizer, context, continuations);
+        var scores = new List<Onnx.ContinuationScore>();
+        foreach (var ids in continuationIds)
+        {
+            if (ids.Count == 0) { scores.Add(new Onnx.ContinuationScore(0, 0)); continue; }
+            await _slots.WaitAsync(cancellationToken);
+            try
+            {
+                using var response = await _http.PostAsJsonAsync(new Uri(Options.Endpoint, "completions"), new
+                {
+                    model = Options.Model, prompt = contextIds.Concat(ids), echo = true, logprobs = 1, max_tokens = 0, temperature = 0,
+                }, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                JsonElement logprobs = default;
+                var ok = response.IsSuccessStatusCode;
+                if (ok)
+                    try
+                    {
+                        using var doc = JsonDocument.Parse(body);
+                        logprobs = doc.RootElement.GetProperty("choices")[0].GetProperty("logprobs").GetProperty("token_logprobs").Clone();
+                        ok = logprobs.ValueKind == JsonValueKind.Array && logprobs.GetArrayLength() == contextIds.Count + ids.Count;
+                    }
+                    catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+                    {
+                        ok = false;
+                    }
+                if (!ok)
+                    throw new NotSupportedException($"Model '{Name}': {Options.Endpoint} returns no prompt log-probabilities for /v1/completions with echo (HTTP {(int)response.StatusCode}); it cannot be scored by likelihood.");
+                var sum = 0.0;
+                for (var i = contextIds.Count; i < contextIds.Count + ids.Count; i++) sum += logprobs[i].GetDouble();
+                scores.Add(new Onnx.ContinuationScore(sum, ids.Count));
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+        return scores;
+    }
+
+    private HfTokenizer? _tokenizer;
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is not null ? null

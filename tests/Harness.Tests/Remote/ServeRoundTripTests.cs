@@ -126,3 +126,46 @@ public sealed class ServeCompletionsTests
         Assert.Contains("for scoring only", await refused.Content.ReadAsStringAsync(ct));
     }
 }
+
+/// <summary>Likelihoods through serve and the openai kind equal the in-process engine's; a model without a tokenizer is refused.</summary>
+public sealed class RemoteLikelihoodTests
+{
+    [Fact]
+    public async Task ContinuationLogProbabilitiesThroughServeEqualInProcessOnes()
+    {
+        var folder = TinyModelCache.Ensure(Path.Combine(BioEval.TestSupport.Repository.Root, ".cache", "models", "tiny-base"), 1);
+        using var engine = new OnnxChatClient("tiny-base", folder);
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await ServeHost.StartAsync(engine, new ServeOptions("tiny-base", Port: 0), ct);
+        string[] continuations = [" yes", " no", " maybe so"];
+        const string context = "Question: does the drug help? Answer:";
+
+        using var remote = (RemoteChatClient)ModelFactory.Create(new ModelSpec("remote", "openai", null, new Dictionary<string, string>
+        {
+            ["endpoint"] = server.ApiBase.ToString(), ["model"] = "tiny-base", ["tokenizer"] = folder,
+        }));
+        var scorer = remote.GetService<ILikelihoodScorer>()!;
+        var served = await scorer.ScoreAsync(context, continuations, ct);
+        var local = await engine.ScoreAsync(context, continuations, ct);
+
+        Assert.Equal(local.Select(s => s.Tokens), served.Select(s => s.Tokens));
+        // The server scores each whole sequence; the engine copies the context's cache: float32 rounding apart.
+        for (var i = 0; i < continuations.Length; i++) Assert.Equal(local[i].LogProb, served[i].LogProb, 4);
+
+        using var blind = (RemoteChatClient)ModelFactory.Create(new ModelSpec("blind", "openai", null, new Dictionary<string, string>
+        {
+            ["endpoint"] = server.ApiBase.ToString(), ["model"] = "tiny-base",
+        }));
+        var e = await Assert.ThrowsAsync<NotSupportedException>(() => blind.ScoreAsync(context, continuations, ct));
+        Assert.Contains("option \"tokenizer\"", e.Message);
+
+        // A server without prompt log-probabilities is refused by name, never scored at chance.
+        await using var chatOnly = await StandInServer.StartAsync(TimeSpan.FromMilliseconds(1), ct);
+        using var noEcho = (RemoteChatClient)ModelFactory.Create(new ModelSpec("chat-only", "openai", null, new Dictionary<string, string>
+        {
+            ["endpoint"] = chatOnly.ApiBase.ToString(), ["model"] = "stand-in", ["tokenizer"] = folder,
+        }));
+        var refused = await Assert.ThrowsAsync<NotSupportedException>(() => noEcho.ScoreAsync(context, continuations, ct));
+        Assert.Contains("returns no prompt log-probabilities", refused.Message);
+    }
+}
