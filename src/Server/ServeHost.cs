@@ -68,10 +68,13 @@ public sealed class ServeHost : IAsyncDisposable
         app.MapPost("/tokenize", host.Tokenize);
         app.MapPost("/detokenize", host.Detokenize);
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.Address = new Uri(address.TrimEnd('/') + "/");
+        host.Address = BoundAddress(app);
         return host;
     }
+
+    /// <summary>The address a started app listens on (the real port when 0 was asked for), with a trailing slash.</summary>
+    internal static Uri BoundAddress(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (Ctrl+C in the verb).</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)

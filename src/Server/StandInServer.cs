@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace BioEval.Server;
@@ -56,8 +53,7 @@ public sealed class StandInServer : IAsyncDisposable
             await http.Response.WriteAsync(Reply, http.RequestAborted);
         });
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.ApiBase = new Uri(address.TrimEnd('/') + "/v1/");
+        server.ApiBase = new Uri(ServeHost.BoundAddress(app), "v1/");
         return server;
     }
 

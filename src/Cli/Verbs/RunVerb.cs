@@ -82,10 +82,13 @@ internal static class RunVerb
             await using (session)
             {
                 // Everything the run reads is checked before the first model generates, and every problem is listed.
-                if (session.Preflight() is { Count: > 0 } problems)
+                var problems = session.Preflight();
+                // Built once: preflight has loaded every dataset whose text must stay out of the console.
+                var restricted = session.Restricted;
+                if (problems.Count > 0)
                 {
                     Console.Error.WriteLine($"bioeval run: {problems.Count} problem(s) found before running; nothing was run or written:");
-                    foreach (var problem in problems) Console.Error.WriteLine($"  - {session.Restricted.Redact(problem)}");
+                    foreach (var problem in problems) Console.Error.WriteLine($"  - {restricted.Redact(problem)}");
                     return ExitCodes.BadInput;
                 }
                 var models = session.Registry.PairedModels.ToList();
@@ -113,13 +116,13 @@ internal static class RunVerb
                     catch (Exception e) when (ExitCodes.IsUserError(e))
                     {
                         outcome = RunOutcome.Failed(e.Message);
-                        display.Line($"bioeval run: {session.Restricted.Redact(e.Message)}");
+                        display.Line($"bioeval run: {restricted.Redact(e.Message)}");
                         return ExitCodes.BadInput;
                     }
                     catch (Exception e)
                     {
                         outcome = RunOutcome.Failed(e.Message);
-                        display.Line($"bioeval run: internal error: {session.Restricted.Redact(e.Message)}. {ExitCodes.LogBug(runProfile.OutputDir, e)}");
+                        display.Line($"bioeval run: internal error: {restricted.Redact(e.Message)}. {ExitCodes.LogBug(runProfile.OutputDir, e)}");
                         return ExitCodes.Bug;
                     }
                 });

@@ -32,9 +32,6 @@ public sealed class RestrictedText
         foreach (var list in _byOpening.Values) list.Sort((a, b) => b.Length.CompareTo(a.Length));
     }
 
-    /// <summary>Every text of the samples.</summary>
-    public static RestrictedText Of(IEnumerable<Sample> samples) => new(Texts(samples));
-
     /// <summary>Every field value, reference, reference item and document text of the samples.</summary>
     public static IEnumerable<string> Texts(IEnumerable<Sample> samples) => samples.SelectMany(s =>
         s.Fields.Values.Append(s.Reference)

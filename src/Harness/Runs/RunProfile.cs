@@ -290,9 +290,4 @@ public sealed partial record RunProfile(
             ? SettingReader.Resolve(setting, key)
             : Path.Combine(DataDir, task, dataFile);
     }
-
-    /// <summary>Where a task's dataset path came from, for errors: the variable's source, or the data folder's.</summary>
-    public string DatasetSource(string task) =>
-        Settings.TryGetValue("BIOEVAL_DATA_" + task.ToUpperInvariant(), out var s) ? s.Source
-        : Settings.TryGetValue("BIOEVAL_DATA", out var d) ? d.Source : "the default data folder";
 }

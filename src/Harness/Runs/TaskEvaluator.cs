@@ -85,7 +85,7 @@ public static class TaskEvaluator
                         text = response.Text;
                         if (response.Usage?.OutputTokenCount is { } count) Interlocked.Add(ref generated, count);
                         // The backend's own latency where it measures one (a remote client, excluding its queue), else ours.
-                        var latency = response.AdditionalProperties?.TryGetValue(Models.Remote.RemoteChatClient.LatencyKey, out var l) == true && l is double d
+                        var latency = response.AdditionalProperties?.TryGetValue(ResponseKeys.LatencySeconds, out var l) == true && l is double d
                             ? d : clock.Elapsed.TotalSeconds;
                         usage[index] = new RequestUsage((int?)response.Usage?.InputTokenCount, (int?)response.Usage?.OutputTokenCount, Math.Round(latency, 6));
                         if (scope is not null) options.Checkpoint!.Append(scope, item.Id, repeat, hash, text);
@@ -171,7 +171,7 @@ public static class TaskEvaluator
     private static string Backend(IChatClient model) => model.GetService<ChatClientMetadata>()?.ProviderName ?? model.GetType().Name;
 
     /// <summary>The request's options: decoding only. Nothing about the sample (its reference, its id) is in them.</summary>
-    public static ChatOptions ChatOptionsFor(TaskDefinition task, int repeat, DecodingSettings decoding) => new()
+    private static ChatOptions ChatOptionsFor(TaskDefinition task, int repeat, DecodingSettings decoding) => new()
     {
         MaxOutputTokens = task.MaxNewTokens,
         Temperature = (float)decoding.Temperature,

@@ -8,7 +8,8 @@ public sealed record ContinuationScore(double LogProb, int Tokens);
 /// <summary>
 /// Likelihood scoring of candidate continuations after a shared context, without generation. The context runs
 /// forward once; its cache is copied to one row per continuation (on the CPU provider; elsewhere the context is run
-/// again per continuation) and all continuations run in one batched, right-padded forward pass. Continuation token j
+/// again per continuation; a single continuation continues in the prefix's own row) and all continuations run in one
+/// batched, right-padded forward pass. Continuation token j
 /// is scored from the logits at the position before it: the context's last for j = 0.
 /// </summary>
 /// <remarks>
@@ -49,7 +50,9 @@ public static class ContinuationScoring
             throw new PromptTooLongException("scoring", context.Count + longest, session.ContextLength);
         if (continuations.Count == 0) return [];
         var vocab = session.VocabSize;
-        if (!session.CanSelectRows)
+        // Copying cache rows needs the cache in host memory; elsewhere each continuation gets its own context pass, on
+        // which it runs in the prefix's own row.
+        if (!session.CanSelectRows && continuations.Count > 1)
             return [.. continuations.Select(c => Score(session, context, [c])[0])];
 
         using var prefix = session.CreateState(1);
@@ -69,7 +72,8 @@ public static class ContinuationScoring
         if (steps > 0)
         {
             var n = continuations.Count;
-            using var rows = session.SelectRows(prefix, [.. Enumerable.Repeat(0, n)]);
+            using var copied = n == 1 ? null : session.SelectRows(prefix, [.. Enumerable.Repeat(0, n)]);
+            var rows = copied ?? prefix;
             var ids = new long[n * steps];
             var mask = new long[n * (context.Count + steps)];
             var positions = new long[n * steps];

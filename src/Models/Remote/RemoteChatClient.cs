@@ -32,7 +32,7 @@ namespace BioEval.Models.Remote;
 /// a per-attempt timeout or a dropped connection; never after another 4xx, which would fail again.</item>
 /// <item>A 400 that says the prompt exceeds the context becomes <see cref="PromptTooLongException"/>: counted as
 /// refused, like the in-process engine's refusal.</item>
-/// <item>Latency per request in the response's additional properties (<see cref="LatencyKey"/>), beside the
+/// <item>Latency per request in the response's additional properties (<see cref="ResponseKeys.LatencySeconds"/>), beside the
 /// server's token usage.</item>
 /// <item>Token counts, for LongHealth's packing, from the model's own tokenizer files when the entry names them,
 /// else from the server's <c>/tokenize</c> endpoint (vLLM), else none: such a task then refuses the model.</item>
@@ -40,9 +40,6 @@ namespace BioEval.Models.Remote;
 /// </summary>
 public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
 {
-    /// <summary>Key of the request's wall-clock seconds in <see cref="ChatResponse.AdditionalProperties"/>.</summary>
-    public const string LatencyKey = "bioeval.latency_s";
-
     private readonly IChatClient _inner;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _slots;
@@ -104,7 +101,7 @@ public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
         {
             var clock = Stopwatch.StartNew();
             var response = await _pipeline.ExecuteAsync(async token => await _inner.GetResponseAsync(list, request, token), cancellationToken);
-            (response.AdditionalProperties ??= [])[LatencyKey] = clock.Elapsed.TotalSeconds;
+            (response.AdditionalProperties ??= [])[ResponseKeys.LatencySeconds] = clock.Elapsed.TotalSeconds;
             return response;
         }
         catch (ClientResultException e) when (e.Status == 400 && LengthRefusal().IsMatch(ServerMessage(e)))

@@ -43,3 +43,18 @@ public sealed class ContinuationScoringTests(TinyModelFixture model) : IClassFix
         Assert.Equal([tokenizer.BosTokenId ?? tokenizer.EosTokenIds[0]], empty);
     }
 }
+
+public sealed class SingleContinuationScoringTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    [Fact]
+    public void ASingleContinuationContinuesInThePrefixsOwnRowAndEqualsTheFullSequence()
+    {
+        int[] context = [300, 12, 400, 33];
+        int[] continuation = [87, 200, 201, 19];
+        using var session = OnnxDecoderSession.Open(model.Dir, new OnnxSessionOptions { PreferCuda = false, IntraOpNumThreads = 1, Log = _ => { } });
+        var score = Assert.Single(ContinuationScoring.Score(session, context, [continuation]));
+        var expected = PromptScoring.Score(session, [.. context, .. continuation]).TokenLogProbs.Skip(context.Length).Sum();
+        Assert.Equal(4, score.Tokens);
+        Assert.True(Math.Abs(expected - score.LogProb) < 1e-4, $"{score.LogProb} vs {expected}");
+    }
+}

@@ -81,7 +81,7 @@ public sealed class RemoteChatClientTests
         Assert.Equal("hello", response.Text);
         Assert.Equal(7, response.Usage!.InputTokenCount);
         Assert.Equal(2, response.Usage.OutputTokenCount);
-        Assert.IsType<double>(response.AdditionalProperties![RemoteChatClient.LatencyKey]);
+        Assert.IsType<double>(response.AdditionalProperties![ResponseKeys.LatencySeconds]);
     }
 
     [Fact]

@@ -56,7 +56,8 @@ public sealed class PubMedQaLoader : IDatasetLoader
                 ["split"] = split,
             }, decision));
         }
-        var missing = truth.Keys.Where(id => !samples.Any(s => s.Id == id)).ToList();
+        var ids = samples.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var missing = truth.Keys.Where(id => !ids.Contains(id)).ToList();
         if (missing.Count > 0) throw new DatasetFormatException($"{testPath}: {missing.Count} test id(s) are not in {Path.GetFileName(path)}, e.g. {missing[0]}.");
         return samples;
     }
