@@ -29,7 +29,7 @@ public static class VerdictTables
         }
         sb.AppendLine();
         sb.AppendLine(Inv($"BioEval verdicts (profile {doc.Profile}; {doc.Comparisons.Count} comparisons, {doc.Config.Statistics.Adjustment}-adjusted, α {doc.Config.Statistics.Alpha})"));
-        foreach (var task in doc.Comparisons.GroupBy(c => c.Task))
+        foreach (var task in doc.Comparisons.GroupBy(c => c.Label))
         {
             sb.AppendLine();
             sb.AppendLine(task.Key);

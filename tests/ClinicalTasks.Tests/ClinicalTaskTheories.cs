@@ -2,14 +2,15 @@ namespace BioEval.ClinicalTasks.Tests;
 
 /// <summary>
 /// The benchmark: one theory per task, one row per model pair of the profile. Filter with
-/// <c>dotnet test --filter Task=MedNLI</c> or <c>--filter "Pair=majority->oracle"</c>.
+/// <c>dotnet test --filter Task=MedNLI</c>, <c>--filter "Pair=majority->oracle"</c> or, on the multiple-choice tasks
+/// (one row per scoring mode), <c>--filter Scoring=likelihood</c>.
 /// A case fails when the run breaks or a score falls below its committed snapshot.
 /// </summary>
 public sealed class ClinicalTaskTheories(BenchmarkFixture fixture)
 {
     [Theory, Trait("Task", "MedNLI")]
-    [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
-    public Task MedNLI(string pair) => SnapshotGate.CheckAsync(fixture, "MedNLI", pair);
+    [MemberData(nameof(BenchmarkCases.ScoredPairs), "MedNLI", MemberType = typeof(BenchmarkCases))]
+    public Task MedNLI(string pair, string scoring) => SnapshotGate.CheckAsync(fixture, "MedNLI", pair, scoring);
 
     [Theory, Trait("Task", "MeQSum")]
     [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
@@ -20,8 +21,8 @@ public sealed class ClinicalTaskTheories(BenchmarkFixture fixture)
     public Task ProblemSummary(string pair) => SnapshotGate.CheckAsync(fixture, "ProblemSummary", pair);
 
     [Theory, Trait("Task", "LongHealth")]
-    [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
-    public Task LongHealth(string pair) => SnapshotGate.CheckAsync(fixture, "LongHealth", pair);
+    [MemberData(nameof(BenchmarkCases.ScoredPairs), "LongHealth", MemberType = typeof(BenchmarkCases))]
+    public Task LongHealth(string pair, string scoring) => SnapshotGate.CheckAsync(fixture, "LongHealth", pair, scoring);
 
     [Theory, Trait("Task", "MeDiSumQA")]
     [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
@@ -36,6 +37,6 @@ public sealed class ClinicalTaskTheories(BenchmarkFixture fixture)
     public Task NER(string pair) => SnapshotGate.CheckAsync(fixture, "NER", pair);
 
     [Theory, Trait("Task", "PubMedQA")]
-    [MemberData(nameof(BenchmarkCases.Pairs), MemberType = typeof(BenchmarkCases))]
-    public Task PubMedQA(string pair) => SnapshotGate.CheckAsync(fixture, "PubMedQA", pair);
+    [MemberData(nameof(BenchmarkCases.ScoredPairs), "PubMedQA", MemberType = typeof(BenchmarkCases))]
+    public Task PubMedQA(string pair, string scoring) => SnapshotGate.CheckAsync(fixture, "PubMedQA", pair, scoring);
 }

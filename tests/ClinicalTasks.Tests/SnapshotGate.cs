@@ -1,6 +1,7 @@
 using BioEval.Harness.Gates;
 using BioEval.Harness.Results;
 using BioEval.Harness.Runs;
+using BioEval.Harness.Tasks;
 using BioEval.TestLogger;
 
 namespace BioEval.ClinicalTasks.Tests;
@@ -19,22 +20,30 @@ namespace BioEval.ClinicalTasks.Tests;
 /// </summary>
 public static class SnapshotGate
 {
-    public static async Task CheckAsync(BenchmarkFixture fixture, string task, string pairName)
+    public static Task CheckAsync(BenchmarkFixture fixture, string task, string pairName) => CheckAsync(fixture, task, pairName, ScoringModes.Name(ScoringMode.Generate));
+
+    /// <summary>
+    /// The case of one pair on a task in one scoring mode (a multiple-choice task scored by likelihood has its own
+    /// snapshot, <c>&lt;task&gt;.likelihood.json</c>, and its own verdicts).
+    /// </summary>
+    public static async Task CheckAsync(BenchmarkFixture fixture, string task, string pairName, string scoring)
     {
         var session = fixture.Session;
         var pair = session.Registry.Pairs.Single(p => p.Name == pairName);
         var definition = session.Task(task);
+        var mode = scoring == ScoringModes.Name(ScoringMode.Likelihood) ? ScoringMode.Likelihood : ScoringMode.Generate;
         var ct = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper;
-        var snapshot = new ScoreSnapshot(Path.Combine(RepoPaths.Root(), "tests", "ClinicalTasks.Tests", "Snapshots", session.Profile.Name, task + ".json"));
+        var file = mode == ScoringMode.Generate ? task + ".json" : $"{task}.{scoring}.json";
+        var snapshot = new ScoreSnapshot(Path.Combine(RepoPaths.Root(), "tests", "ClinicalTasks.Tests", "Snapshots", session.Profile.Name, file));
         var accept = Environment.GetEnvironmentVariable("BIOEVAL_ACCEPT") is "1" or "true";
         var declines = new List<ScoreDecline>();
         var missing = new List<string>();
 
         foreach (var model in new[] { pair.Base, pair.Bio })
         {
-            var result = await session.ResultAsync(task, model, ct);
-            output?.WriteLine($"{task} / {model}: {ScoreSnapshot.Format(result.Scores)} ({result.Samples} samples, {result.Backend})");
+            var result = await session.ResultAsync(task, mode, model, ct);
+            output?.WriteLine($"{result.Label} / {model}: {ScoreSnapshot.Format(result.Scores)} ({result.Samples} samples, {result.Backend})");
             if (accept)
             {
                 snapshot.Accept(model, result.Scores);
@@ -58,12 +67,12 @@ public static class SnapshotGate
         IReadOnlyList<PairComparison> comparisons = [];
         if (session.Profile.Gate is GateMode.Decline or GateMode.NonInferiority)
         {
-            comparisons = [.. (await session.ComparisonsAsync(ct)).Where(c => c.Task == task && c.Base == pair.Base && c.Bio == pair.Bio)];
+            comparisons = [.. (await session.ComparisonsAsync(ct)).Where(c => c.Task == task && c.Scoring == mode && c.Base == pair.Base && c.Bio == pair.Bio)];
             foreach (var c in comparisons) output?.WriteLine($"{c.Metric}: {c.Verdict.Reason}");
         }
         var decision = PairGate.Evaluate(session.Profile.Gate, session.Profile.Margin, comparisons, declines,
             Path.Combine(session.Profile.OutputDir, "predictions.jsonl"));
         var problems = missing.Concat(decision.Problems).ToList();
-        Assert.True(problems.Count == 0, $"{task}, pair {pairName} (gate {session.Profile.Gate}):\n" + string.Join("\n", problems));
+        Assert.True(problems.Count == 0, $"{ScoringModes.Label(task, mode)}, pair {pairName} (gate {session.Profile.Gate}):\n" + string.Join("\n", problems));
     }
 }

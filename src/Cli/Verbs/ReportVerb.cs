@@ -22,7 +22,11 @@ internal static class ReportVerb
         {
             Description = "CLUE published scores to show beside BioEval's (default: ../shared/reference/clue-published-scores.json when present; none: off).",
         };
-        var command = new Command("report", "Merge the run folders of shards into one run and render its reports.") { merge, output, published };
+        var publishedMc = new Option<string?>("--published-mc")
+        {
+            Description = "Multiple-choice scores published for the models ({\"source\", \"scores\": [{\"model\", \"benchmark\", \"metric\", \"value\" (percent)}]}), shown beside BioEval's.",
+        };
+        var command = new Command("report", "Merge the run folders of shards into one run and render its reports.") { merge, output, published, publishedMc };
         command.SetAction(parse =>
         {
             var publishedPath = parse.GetValue(published) switch
@@ -35,7 +39,9 @@ internal static class ReportVerb
             {
                 if (publishedPath is not null && !File.Exists(publishedPath)) throw new InvalidDataException($"--published: {publishedPath} does not exist.");
                 var dirs = parse.GetValue(merge)!.ToList();
-                var merged = RunMerge.Merge(dirs, parse.GetValue(output)!, publishedPath);
+                var mcPath = parse.GetValue(publishedMc) is { } mc ? Path.GetFullPath(mc) : null;
+                if (mcPath is not null && !File.Exists(mcPath)) throw new InvalidDataException($"--published-mc: {mcPath} does not exist.");
+                var merged = RunMerge.Merge(dirs, parse.GetValue(output)!, publishedPath, mcPath);
                 var dir = Path.GetFullPath(parse.GetValue(output)!);
                 Console.Out.WriteLine($"merged {dirs.Count} run folder(s): {merged.Results.Count} task × model results, {merged.Comparisons.Count} comparisons");
                 Console.Out.WriteLine($"results: {Path.Combine(dir, "results.json")}");

@@ -21,10 +21,14 @@ internal static class RunVerb
         var limit = new Option<int?>("--limit") { Description = "Evaluate at most N samples per task." };
         var output = new Option<string?>("--out") { Description = "Output folder (default: the profile's BIOEVAL_OUT)." };
         var resume = new Option<bool>("--resume") { Description = "Reuse outputs checkpointed by an earlier, interrupted run with the same prompts and decoding." };
+        var scoring = new Option<string?>("--scoring")
+        {
+            Description = "How multiple-choice tasks (PubMedQA, MedNLI, LongHealth) are scored: generate, likelihood or both (default: generate for the CLUE tasks, both for PubMedQA).",
+        };
         var description = "Run the benchmark on a profile's models and datasets and write results and a report.\n\n"
             + "Profile variables (set in the .runsettings file; the environment overrides them, options override both):\n"
             + string.Join("\n", RunProfile.Variables.Select(kv => $"  {kv.Key,-34} {kv.Value}"));
-        var command = new Command("run", description) { profile, task, limit, output, resume };
+        var command = new Command("run", description) { profile, task, limit, output, resume, scoring };
         command.SetAction(async (parse, invocationToken) =>
         {
             // The first Ctrl+C (or SIGTERM) stops the run gracefully: evaluations in flight are cancelled and the
@@ -64,6 +68,7 @@ internal static class RunVerb
             if (tasks is { Length: > 0 }) overrides["BIOEVAL_TASKS"] = new Setting(string.Join(',', tasks), "--task", here);
             if (parse.GetValue(limit) is { } n) overrides["BIOEVAL_LIMIT"] = new Setting(n.ToString(CultureInfo.InvariantCulture), "--limit", here);
             if (parse.GetValue(output) is { } o) overrides["BIOEVAL_OUT"] = new Setting(o, "--out", here);
+            if (parse.GetValue(scoring) is { } s) overrides["BIOEVAL_SCORING"] = new Setting(s, "--scoring", here);
 
             RunProfile runProfile;
             BenchmarkSession session;
@@ -99,11 +104,12 @@ internal static class RunVerb
                     try
                     {
                         foreach (var t in session.Tasks)
-                            foreach (var m in models)
-                            {
-                                var r = await session.ResultAsync(t.Name, m.Name, cancellationToken);
-                                display.Line(FormattableString.Invariant(
-                                    $"  {t.Name} / {m.Name}: {string.Join(", ", r.Scores.Select(kv => $"{kv.Key}={kv.Value:F4}"))} ({r.Samples} samples, {r.Seconds:F1} s, {r.Backend})"));
+                            foreach (var mode in session.Modes(t))
+                                foreach (var m in models)
+                                {
+                                    var r = await session.ResultAsync(t.Name, mode, m.Name, cancellationToken);
+                                    display.Line(FormattableString.Invariant(
+                                        $"  {r.Label} / {m.Name}: {string.Join(", ", r.Scores.Select(kv => $"{kv.Key}={kv.Value:F4}"))} ({r.Samples} samples, {r.Seconds:F1} s, {r.Backend})"));
                             }
                         return 0;
                     }

@@ -57,6 +57,6 @@ public static class PairGate
     {
         var v = c.Verdict;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{c.Bio} is {what} than {c.Base} on {c.Task} {c.Metric}: base {c.BaseMean:0.0000}, bio {c.BioMean:0.0000}, Δ {v.Delta:+0.0000;-0.0000;0.0000} (CI {v.CiLow:+0.0000;-0.0000;0.0000} to {v.CiHigh:+0.0000;-0.0000;0.0000}), {v.Test} p = {v.PValue:G3}, {v.Adjustment}-adjusted {v.AdjustedPValue:G3}; per-sample scores: {perSampleFile}");
+            $"{c.Bio} is {what} than {c.Base} on {c.Label} {c.Metric}: base {c.BaseMean:0.0000}, bio {c.BioMean:0.0000}, Δ {v.Delta:+0.0000;-0.0000;0.0000} (CI {v.CiLow:+0.0000;-0.0000;0.0000} to {v.CiHigh:+0.0000;-0.0000;0.0000}), {v.Test} p = {v.PValue:G3}, {v.Adjustment}-adjusted {v.AdjustedPValue:G3}; per-sample scores: {perSampleFile}");
     }
 }

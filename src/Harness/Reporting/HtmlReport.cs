@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using BioEval.Harness.Results;
+using BioEval.Harness.Tasks;
 
 namespace BioEval.Harness.Reporting;
 
@@ -26,7 +27,7 @@ public static class HtmlReport
         .note { color: #57606a; font-size: .85rem; } code { font-size: .85rem; }
         """;
 
-    public static string Render(ResultsDocument doc, PublishedScores? published = null)
+    public static string Render(ResultsDocument doc, PublishedScores? published = null, PublishedMultipleChoice? publishedMultipleChoice = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
@@ -39,8 +40,9 @@ public static class HtmlReport
         var s = doc.Config.Statistics;
         sb.AppendLine(Inv($"<p class=\"note\">Scores in percent. Δ = biomedical − base, in points. Verdicts: paired per-sample scores, {s.Confidence * 100:0}% bootstrap interval ({s.Resamples} resamples, seed {s.Seed}), p-values {E(s.Adjustment)}-adjusted over the run's {doc.Comparisons.Count} headline comparisons, α {s.Alpha}. Legend: <span class=\"better\">better</span>, <span class=\"nsd\">no significant difference</span>, <span class=\"worse\">worse</span>.</p>"));
 
-        foreach (var task in doc.Results.Select(r => r.Task).Distinct())
-            Task(sb, doc, task, published);
+        Claim(sb, doc, publishedMultipleChoice);
+        foreach (var label in doc.Results.Select(r => r.Label).Distinct())
+            Task(sb, doc, label, published);
 
         Configuration(sb, doc, published);
         sb.AppendLine("<p class=\"note\">Produced by BioEval. Published scores, where shown, are those of the CLUE project (Dada et al., “Does Biomedical Training Lead to Better Medical Performance?”, GEM workshop at ACL 2025; clue.ikim.nrw, github.com/TIO-IKIM/CLUE), used with attribution.</p>");
@@ -48,15 +50,18 @@ public static class HtmlReport
         return sb.ToString();
     }
 
-    private static void Task(StringBuilder sb, ResultsDocument doc, string task, PublishedScores? published)
+    private static void Task(StringBuilder sb, ResultsDocument doc, string label, PublishedScores? published)
     {
-        var byModel = doc.Results.Where(r => r.Task == task).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
+        var byModel = doc.Results.Where(r => r.Label == label).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
         var any = byModel.Values.First();
-        sb.AppendLine($"<section class=\"task\" id=\"task-{E(task)}\" data-task=\"{E(task)}\">");
-        sb.AppendLine($"<h2>{E(task)}</h2>");
+        var task = any.Task;
+        var mode = ScoringModes.Name(any.Scoring);
+        var id = any.Scoring == ScoringMode.Generate ? task : $"{task}-{mode}";
+        sb.AppendLine($"<section class=\"task\" id=\"task-{E(id)}\" data-task=\"{E(task)}\" data-scoring=\"{mode}\">");
+        sb.AppendLine($"<h2>{E(label)}</h2>");
         sb.AppendLine(Inv($"<p class=\"note\">Task version {any.TaskVersion}; {any.Samples} samples ({any.Prompts} prompts); dataset <code>{E(any.DatasetFile)}</code> (sha256 <code>{any.DatasetSha256[..12]}</code>); prompt pack sha256 <code>{any.PromptPackSha256[..12]}</code>.</p>"));
 
-        var judged = doc.Comparisons.Where(c => c.Task == task).ToList();
+        var judged = doc.Comparisons.Where(c => c.Label == label).ToList();
         if (judged.Count > 0)
         {
             sb.AppendLine($"<h3>Verdicts</h3>");
@@ -69,16 +74,17 @@ public static class HtmlReport
             sb.AppendLine("</tbody></table>");
             var note = ReportText.ClusterNote(judged).Trim();
             if (note.Length > 0) sb.AppendLine($"<p class=\"note\">{E(note)}</p>");
-            sb.AppendLine($"<figure class=\"forest\" data-task=\"{E(task)}\">{ForestPlot.Svg(judged)}<figcaption class=\"note\">Forest plot: Δ per pair and headline metric with its bootstrap interval; dashed line at no difference.</figcaption></figure>");
+            sb.AppendLine($"<figure class=\"forest\" data-task=\"{E(task)}\" data-scoring=\"{mode}\">{ForestPlot.Svg(judged)}<figcaption class=\"note\">Forest plot: Δ per pair and headline metric with its bootstrap interval; dashed line at no difference.</figcaption></figure>");
         }
 
         sb.AppendLine("<h3>All scores</h3>");
         sb.AppendLine("<table class=\"scores\"><thead><tr><th>Pair</th><th>Metric</th><th>Base</th><th>Bio</th><th>Δ</th><th>Better</th></tr></thead><tbody>");
-        foreach (var row in ReportText.ScoreRows(doc, task))
+        foreach (var row in ReportText.ScoreRows(doc, label))
             sb.AppendLine(Inv($"<tr><td>{E(row.Pair.Base)} → {E(row.Pair.Bio)}</td><td>{E(row.Metric)}</td><td class=\"num\">{row.Base * 100:F2}</td><td class=\"num\">{row.Bio * 100:F2}</td><td class=\"num\">{ReportText.Points(row.Bio - row.Base)}</td><td>{row.Better}</td></tr>"));
         sb.AppendLine("</tbody></table>");
 
-        if (published is not null)
+        // The CLUE figures were generated; a likelihood-scored result has no published counterpart.
+        if (published is not null && any.Scoring == ScoringMode.Generate)
         {
             var rows = byModel.Values
                 .SelectMany(r => r.Scores.Select(m => (r.Model, m, Published: published.Score(task, m.Name, r.Model))))
@@ -112,6 +118,33 @@ public static class HtmlReport
                     ? Inv($"<td class=\"num\">{u.PromptTokens}</td><td class=\"num\">{u.CompletionTokens}</td><td class=\"num\">{u.MeanLatencySeconds:F3}</td><td class=\"num\">{u.CompletionTokensPerSecond:F1}</td></tr>")
                     : "<td></td><td></td><td></td><td></td></tr>"));
         sb.AppendLine("</tbody></table>");
+        sb.AppendLine("</section>");
+    }
+
+    /// <summary>The "multiple choice vs clinical generation" section (see <see cref="ClaimSection"/>).</summary>
+    private static void Claim(StringBuilder sb, ResultsDocument doc, PublishedMultipleChoice? published)
+    {
+        var rows = ClaimSection.Rows(doc);
+        var figures = published is null ? [] : ClaimSection.Published(doc, published);
+        if (rows.Count == 0 && figures.Count == 0) return;
+        sb.AppendLine("<section id=\"claim\"><h2>Multiple choice vs clinical generation</h2>");
+        sb.AppendLine("<p class=\"note\">Does a pair's verdict on multiple-choice tasks (scored by generation and by option likelihood) carry over to generative clinical work? Δ in points with its interval and verdict.</p>");
+        foreach (var row in rows)
+        {
+            sb.AppendLine($"<p class=\"reading\" data-base=\"{E(row.Pair.Base)}\" data-bio=\"{E(row.Pair.Bio)}\"><strong>{E(row.Pair.Base)} → {E(row.Pair.Bio)}:</strong> {E(row.Reading)}.</p>");
+            sb.AppendLine("<table class=\"claim\"><thead><tr><th>Side</th><th>Task</th><th>Scoring</th><th>Metric</th><th>Δ</th><th>CI</th><th>Verdict</th></tr></thead><tbody>");
+            foreach (var (side, c) in row.MultipleChoice.Select(c => ("multiple choice", c)).Concat(row.Generation.Select(c => ("clinical generation", c))))
+                sb.AppendLine(Inv($"<tr><td>{side}</td><td>{E(c.Task)}</td><td>{ScoringModes.Name(c.Scoring)}</td><td>{E(c.Metric)}</td><td class=\"num\">{ReportText.Points(c.Delta)}</td><td class=\"num\">{ReportText.Points(c.CiLow)} to {ReportText.Points(c.CiHigh)}</td><td class=\"{Css(c.Outcome)}\">{ReportText.Outcome(c.Outcome)}</td></tr>"));
+            sb.AppendLine("</tbody></table>");
+        }
+        if (figures.Count > 0)
+        {
+            sb.AppendLine($"<h3>Published multiple-choice scores</h3><p class=\"note\">{E(published!.Source)} (<code>{E(published.Path)}</code>, sha256 <code>{published.Sha256[..12]}</code>).</p>");
+            sb.AppendLine("<table class=\"published-mc\"><thead><tr><th>Model</th><th>Benchmark</th><th>Metric</th><th>Published</th><th>BioEval</th><th>Source</th></tr></thead><tbody>");
+            foreach (var f in figures)
+                sb.AppendLine(Inv($"<tr><td>{E(f.Model)}</td><td>{E(f.Entry.Benchmark)}</td><td>{E(f.Entry.Metric)}</td><td class=\"num\">{f.Entry.Value:F2}</td><td>{E(f.Ours.Length > 0 ? f.Ours : "not run")}</td><td>{E(f.Entry.Source ?? "")}</td></tr>"));
+            sb.AppendLine("</tbody></table>");
+        }
         sb.AppendLine("</section>");
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BioEval.Harness.Results;
+using BioEval.Harness.Tasks;
 
 namespace BioEval.Harness.Reporting;
 
@@ -12,7 +13,7 @@ namespace BioEval.Harness.Reporting;
 /// </summary>
 public static class MarkdownReport
 {
-    public static string Render(ResultsDocument doc)
+    public static string Render(ResultsDocument doc, PublishedMultipleChoice? publishedMultipleChoice = null)
     {
         var sb = new StringBuilder();
         var d = doc.Config.Decoding;
@@ -29,9 +30,10 @@ public static class MarkdownReport
         sb.AppendLine(ReportText.Summary(doc.Comparisons));
         sb.AppendLine();
         sb.AppendLine("Scores in percent. Δ = biomedical − base; the better side of each row is marked.");
-        foreach (var task in doc.Results.Select(r => r.Task).Distinct())
+        Claim(sb, doc, publishedMultipleChoice);
+        foreach (var task in doc.Results.Select(r => r.Label).Distinct())
         {
-            var byModel = doc.Results.Where(r => r.Task == task).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
+            var byModel = doc.Results.Where(r => r.Label == task).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
             var any = byModel.Values.First();
             sb.AppendLine();
             sb.AppendLine(Inv($"## {task}"));
@@ -58,7 +60,7 @@ public static class MarkdownReport
                     foreach (var s in r.RepeatSpread!)
                         sb.AppendLine(Inv($"| {r.Model} | {s.Metric} | {string.Join(", ", s.Means.Select(m => (m * 100).ToString("F2", CultureInfo.InvariantCulture)))} | {s.StandardDeviation * 100:F2} | {(s.Means.Max() - s.Means.Min()) * 100:F2} |"));
             }
-            var judged = doc.Comparisons.Where(c => c.Task == task).ToList();
+            var judged = doc.Comparisons.Where(c => c.Label == task).ToList();
             if (judged.Count == 0) continue;
             sb.AppendLine();
             sb.AppendLine(Inv($"Verdicts on the headline metrics (paired per-sample scores; Δ in points, {statistics.Confidence * 100:0}% bootstrap interval; p adjusted over the run's {doc.Comparisons.Count} comparisons, α {statistics.Alpha}).{ReportText.ClusterNote(judged)}"));
@@ -72,6 +74,38 @@ public static class MarkdownReport
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>The "multiple choice vs clinical generation" section, when a pair was compared on either side.</summary>
+    private static void Claim(StringBuilder sb, ResultsDocument doc, PublishedMultipleChoice? published)
+    {
+        var rows = ClaimSection.Rows(doc);
+        var figures = published is null ? [] : ClaimSection.Published(doc, published);
+        if (rows.Count == 0 && figures.Count == 0) return;
+        sb.AppendLine();
+        sb.AppendLine("## Multiple choice vs clinical generation");
+        sb.AppendLine();
+        sb.AppendLine("Does a pair's verdict on multiple-choice tasks (scored by generation and by option likelihood) carry over to generative clinical work? Δ in points with its interval and verdict, from the comparisons below.");
+        foreach (var row in rows)
+        {
+            sb.AppendLine();
+            sb.AppendLine(Inv($"**{row.Pair.Base} → {row.Pair.Bio}:** {row.Reading}."));
+            sb.AppendLine();
+            sb.AppendLine("| Side | Task | Scoring | Metric | Δ (CI), verdict |");
+            sb.AppendLine("|---|---|---|---|---|");
+            foreach (var c in row.MultipleChoice)
+                sb.AppendLine(Inv($"| multiple choice | {c.Task} | {ScoringModes.Name(c.Scoring)} | {c.Metric} | {ClaimSection.Cell(c)} |"));
+            foreach (var c in row.Generation)
+                sb.AppendLine(Inv($"| clinical generation | {c.Task} | {ScoringModes.Name(c.Scoring)} | {c.Metric} | {ClaimSection.Cell(c)} |"));
+        }
+        if (figures.Count == 0) return;
+        sb.AppendLine();
+        sb.AppendLine(Inv($"Published multiple-choice scores ({published!.Source}), beside BioEval's where it ran the benchmark:"));
+        sb.AppendLine();
+        sb.AppendLine("| Model | Benchmark | Metric | Published | BioEval | Source |");
+        sb.AppendLine("|---|---|---|---:|---|---|");
+        foreach (var f in figures)
+            sb.AppendLine(Inv($"| {f.Model} | {f.Entry.Benchmark} | {f.Entry.Metric} | {f.Entry.Value:F2} | {(f.Ours.Length > 0 ? f.Ours : "not run")} | {f.Entry.Source ?? ""} |"));
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -47,12 +47,12 @@ public static class ReportText
     public sealed record ScoreRow(PairRecord Pair, string Metric, double Base, double Bio, string Better);
 
     /// <summary>
-    /// The score rows of a task, per pair of the run and metric of the base model; the better side follows the metric's
+    /// The score rows of a task in one mode (its <see cref="TaskModelResult.Label"/>), per pair of the run and metric of the base model; the better side follows the metric's
     /// direction, not the sign of Δ ("tie" within 1e-12).
     /// </summary>
-    public static IEnumerable<ScoreRow> ScoreRows(ResultsDocument doc, string task)
+    public static IEnumerable<ScoreRow> ScoreRows(ResultsDocument doc, string label)
     {
-        var byModel = doc.Results.Where(r => r.Task == task).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
+        var byModel = doc.Results.Where(r => r.Label == label).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
         foreach (var pair in doc.Pairs)
         {
             if (!byModel.TryGetValue(pair.Base, out var b) || !byModel.TryGetValue(pair.Bio, out var o)) continue;

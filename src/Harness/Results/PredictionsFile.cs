@@ -22,6 +22,8 @@ namespace BioEval.Harness.Results;
 /// <param name="Usage">The backend's token counts and the request's latency; null for an output taken from a checkpoint
 /// or refused. Kept out of predictions.jsonl, which stays the same for the same outputs however they were obtained
 /// (a resumed run's equals an uninterrupted one's); written to requests.jsonl and summed in results.json.</param>
+/// <param name="Scoring">Generated, or chosen by likelihood; then <see cref="RawOutput"/> is the most likely option's answer.</param>
+/// <param name="Likelihood">The options' log-probabilities in likelihood scoring; null when generated.</param>
 public sealed record PredictionLine(
     string Task,
     string Model,
@@ -33,7 +35,36 @@ public sealed record PredictionLine(
     string Parsed,
     IReadOnlyDictionary<string, double> Scores,
     string? Error = null,
-    [property: System.Text.Json.Serialization.JsonIgnore] RequestUsage? Usage = null);
+    [property: System.Text.Json.Serialization.JsonIgnore] RequestUsage? Usage = null,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<Tasks.ScoringMode>))] Tasks.ScoringMode Scoring = Tasks.ScoringMode.Generate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OptionLikelihoods? Likelihood = null);
+
+/// <summary>
+/// The options of one likelihood-scored item: each option's answer text, summed log-probability and token count, in the
+/// task's option order. The answer scored is the highest sum (the first among equals); the <c>_norm</c> metrics score
+/// the highest per-byte value (lm-evaluation-harness's <c>acc_norm</c>), both derivable from these figures.
+/// </summary>
+public sealed record OptionLikelihoods(IReadOnlyList<string> Choices, IReadOnlyList<double> Logprobs, IReadOnlyList<int> Tokens)
+{
+    /// <summary>The option with the highest summed log-probability.</summary>
+    public int Best => ArgMax(Logprobs);
+
+    /// <summary>The option with the highest log-probability per UTF-8 byte of its answer.</summary>
+    public int BestPerByte => ArgMax([.. Logprobs.Select((l, i) => PerByte(l, Choices[i]))]);
+
+    /// <summary>The option with the highest log-probability per token.</summary>
+    public int BestPerToken => ArgMax([.. Logprobs.Select((l, i) => Tokens[i] == 0 ? 0 : l / Tokens[i])]);
+
+    private static double PerByte(double logprob, string text) => Encoding.UTF8.GetByteCount(text) is var n and > 0 ? logprob / n : 0;
+
+    private static int ArgMax(IReadOnlyList<double> values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Count; i++)
+            if (values[i] > values[best]) best = i;
+        return best;
+    }
+}
 
 /// <summary>One request's cost: prompt and completion tokens as the backend counted them (null when it does not say) and seconds.</summary>
 public sealed record RequestUsage(int? PromptTokens, int? CompletionTokens, double LatencySeconds);

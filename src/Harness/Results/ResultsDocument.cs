@@ -37,9 +37,10 @@ public sealed record ResultsDocument(
     /// <summary>
     /// Version 1 was assembled by hand and never read back; 2 was the first typed contract; 3 adds the spread across
     /// repeats (additions with a default still raise it: a reader of 2 would drop them silently); 4 marks partial
-    /// output (<c>complete</c>, <c>incomplete_reason</c>); 5 adds token usage and latency per task × model (<c>usage</c>).
+    /// output (<c>complete</c>, <c>incomplete_reason</c>); 5 adds token usage and latency per task × model (<c>usage</c>);
+    /// 6 adds the scoring mode of every result and comparison (<c>scoring</c>: generate or likelihood).
     /// </summary>
-    public const int CurrentSchemaVersion = 5;
+    public const int CurrentSchemaVersion = 6;
 }
 
 /// <summary>The run's configuration as results.json records it.</summary>
@@ -81,7 +82,9 @@ public sealed record PairRecord(string Base, string Bio);
 /// One model's result on one task: the task and its version, the model and backend, how many samples and prompts
 /// (and how many the backend refused for length), the dataset file as given with its SHA-256, the prompt pack's
 /// SHA-256, the seconds taken, the task's metrics (each with its direction and unit), for tasks that pack prompts
-/// to a token budget (LongHealth) the budgets used, and for sampling runs with several repeats the spread across them.
+/// to a token budget (LongHealth) the budgets used, for sampling runs with several repeats the spread across them, and
+/// how the answers were obtained (<c>scoring</c>: generated, or the most likely option; a multiple-choice task scored
+/// both ways has one result per mode).
 /// </summary>
 public sealed record TaskModelResult(
     string Task,
@@ -99,8 +102,13 @@ public sealed record TaskModelResult(
     IReadOnlyList<MetricValue> Scores,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, int>? PromptBudgets = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RepeatSpread>? RepeatSpread = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UsageSummary? Usage = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UsageSummary? Usage = null,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<Tasks.ScoringMode>))] Tasks.ScoringMode Scoring = Tasks.ScoringMode.Generate)
 {
+    /// <summary>The task as reports name it in its mode ("PubMedQA (likelihood)").</summary>
+    [JsonIgnore]
+    public string Label => Tasks.ScoringModes.Label(Task, Scoring);
+
     /// <summary>The metric named <paramref name="name"/>, or null.</summary>
     public MetricValue? Score(string name) => Scores.FirstOrDefault(s => s.Name == name);
 }

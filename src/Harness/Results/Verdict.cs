@@ -63,6 +63,8 @@ public sealed record Verdict(
 /// <param name="Adjustment"><c>holm</c> or <c>bh</c>.</param>
 /// <param name="Alpha">The significance level.</param>
 /// <param name="Reason">The verdict in one sentence, with its figures.</param>
+/// <param name="Scoring">How the task's answers were obtained: generated, or chosen by likelihood (multiple-choice
+/// tasks may be judged both ways, each a comparison of its own).</param>
 public sealed record PairComparison(
     string Task,
     string Base,
@@ -82,13 +84,18 @@ public sealed record PairComparison(
     string Test,
     string Adjustment,
     double Alpha,
-    string Reason)
+    string Reason,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<Tasks.ScoringMode>))] Tasks.ScoringMode Scoring = Tasks.ScoringMode.Generate)
 {
     /// <summary>A comparison and its verdict.</summary>
     public static PairComparison Of(string task, string @base, string bio, string metric, MetricDirection direction, int samples, int clusters,
-        double baseMean, double bioMean, Verdict verdict) =>
+        double baseMean, double bioMean, Verdict verdict, Tasks.ScoringMode scoring = Tasks.ScoringMode.Generate) =>
         new(task, @base, bio, metric, direction, samples, clusters, baseMean, bioMean, verdict.Outcome, verdict.Delta, verdict.CiLow,
-            verdict.CiHigh, verdict.PValue, verdict.AdjustedPValue, verdict.Test, verdict.Adjustment, verdict.Alpha, verdict.Reason);
+            verdict.CiHigh, verdict.PValue, verdict.AdjustedPValue, verdict.Test, verdict.Adjustment, verdict.Alpha, verdict.Reason, scoring);
+
+    /// <summary>The task as reports name it in its mode ("PubMedQA (likelihood)").</summary>
+    [JsonIgnore]
+    public string Label => Tasks.ScoringModes.Label(Task, Scoring);
 
     /// <summary>The judgement, as gates, the logger and the reports read it.</summary>
     [JsonIgnore]

@@ -17,7 +17,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _models = new();
     private readonly ConcurrentDictionary<string, Lazy<PreparedTask>> _prepared = new();
-    private readonly ConcurrentDictionary<(string Task, string Model), Lazy<Task<TaskResult>>> _results = new();
+    private readonly ConcurrentDictionary<(string Task, ScoringMode Scoring, string Model), Lazy<Task<TaskResult>>> _results = new();
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     /// <summary>
@@ -101,6 +101,19 @@ public sealed class BenchmarkSession : IAsyncDisposable
                     problems.Add($"{where}: {e.Message}");
                 }
         }
+        if (Profile.PublishedMultipleChoice is { } mc)
+            try
+            {
+                Reporting.PublishedMultipleChoice.Load(mc);
+            }
+            catch (Exception e) when (UserErrors.Is(e))
+            {
+                problems.Add($"BIOEVAL_PUBLISHED_MC: {e.Message}");
+            }
+        var byLikelihood = Tasks.Where(t => Modes(t).Contains(ScoringMode.Likelihood)).Select(t => t.Name).ToList();
+        if (byLikelihood.Count > 0)
+            foreach (var model in Registry.PairedModels.Where(m => m.Kind.Equals("openai", StringComparison.OrdinalIgnoreCase) && m.Option("tokenizer") is null))
+                problems.Add($"{Registry.Where(model.Name)}: likelihood scoring ({string.Join(", ", byLikelihood)}) sends the server token ids split by the model's own tokenizer; give the entry option \"tokenizer\", or run with --scoring generate.");
         return problems;
     }
 
@@ -156,13 +169,20 @@ public sealed class BenchmarkSession : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, Lazy<string>> _identities = new();
 
-    /// <summary>The result of <paramref name="model"/> on <paramref name="task"/>, computed once.</summary>
+    /// <summary>The generated result of <paramref name="model"/> on <paramref name="task"/>, computed once.</summary>
     public Task<TaskResult> ResultAsync(string task, string model, CancellationToken cancellationToken = default) =>
-        _results.GetOrAdd((task, model), key => new Lazy<Task<TaskResult>>(() => ComputeAsync(key.Task, key.Model, cancellationToken))).Value;
+        ResultAsync(task, ScoringMode.Generate, model, cancellationToken);
 
-    /// <summary>Every result computed so far, in task then registry order.</summary>
+    /// <summary>The result of <paramref name="model"/> on <paramref name="task"/> in one scoring mode, computed once.</summary>
+    public Task<TaskResult> ResultAsync(string task, ScoringMode scoring, string model, CancellationToken cancellationToken = default) =>
+        _results.GetOrAdd((task, scoring, model), key => new Lazy<Task<TaskResult>>(() => ComputeAsync(key.Task, key.Scoring, key.Model, cancellationToken))).Value;
+
+    /// <summary>The modes the run scores <paramref name="task"/> in (BIOEVAL_SCORING, else the task's default).</summary>
+    public IReadOnlyList<ScoringMode> Modes(TaskDefinition task) => task.Modes(Profile.Scoring);
+
+    /// <summary>Every result computed so far, in task, mode, then registry order.</summary>
     public IReadOnlyList<TaskResult> CompletedResults() =>
-        [.. Tasks.SelectMany(t => Registry.Models.Select(m => (t.Name, m.Name)))
+        [.. Tasks.SelectMany(t => Modes(t).SelectMany(s => Registry.Models.Select(m => (t.Name, s, m.Name))))
             .Where(_results.ContainsKey)
             .Select(k => _results[k].Value)
             .Where(r => r.IsCompletedSuccessfully)
@@ -186,8 +206,9 @@ public sealed class BenchmarkSession : IAsyncDisposable
         var models = Registry.Pairs.SelectMany(p => new[] { p.Base, p.Bio }).Distinct().ToList();
         var results = new List<TaskResult>();
         foreach (var task in Tasks)
-            foreach (var model in models)
-                results.Add(await ResultAsync(task.Name, model, cancellationToken));
+            foreach (var scoring in Modes(task))
+                foreach (var model in models)
+                    results.Add(await ResultAsync(task.Name, scoring, model, cancellationToken));
         return Comparisons.Compute(results, Registry.Pairs, Profile.Statistics);
     }
 
@@ -206,7 +227,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
         return started.Any(t => t.IsCanceled || !t.IsCompleted) ? RunOutcome.Interrupted : RunOutcome.Completed;
     }
 
-    private async Task<TaskResult> ComputeAsync(string taskName, string modelName, CancellationToken cancellationToken)
+    private async Task<TaskResult> ComputeAsync(string taskName, ScoringMode scoring, string modelName, CancellationToken cancellationToken)
     {
         EnsureReady();
         var task = Task(taskName);
@@ -217,7 +238,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
         try
         {
             var client = Model(modelName);
-            var options = new EvalOptions(Profile.Decoding, Profile.Protocol, Profile.Limit, Profile.Concurrency, Checkpoint, Identity(modelName));
+            var options = new EvalOptions(Profile.Decoding, Profile.Protocol, Profile.Limit, Profile.Concurrency, Checkpoint, Identity(modelName), scoring);
             return await TaskEvaluator.EvaluateAsync(prepared, modelName, client, options, Progress, cancellationToken);
         }
         finally

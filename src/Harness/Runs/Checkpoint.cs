@@ -88,3 +88,29 @@ public sealed class Checkpoint(string directory, bool resume)
         [property: JsonPropertyName("prompt_hash")] string? PromptHash,
         [property: JsonPropertyName("output")] string? Output);
 }
+
+/// <summary>
+/// How a likelihood-scored item is checkpointed: its options' summed log-probabilities and token counts as the output
+/// text (<c>{"logprobs":[...],"tokens":[...]}</c>), read back only for the same number of options.
+/// </summary>
+public static class LikelihoodCheckpoint
+{
+    public static string Write(Results.OptionLikelihoods likelihoods) =>
+        JsonSerializer.Serialize(new Saved([.. likelihoods.Logprobs], [.. likelihoods.Tokens]));
+
+    /// <summary>The saved figures for <paramref name="choices"/>, or null when the text is not such a record for as many options.</summary>
+    public static Results.OptionLikelihoods? Read(string text, IReadOnlyList<string> choices)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Saved>(text) is { Logprobs: { } l, Tokens: { } t } && l.Length == choices.Count && t.Length == choices.Count
+                ? new Results.OptionLikelihoods(choices, l, t) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Saved([property: JsonPropertyName("logprobs")] double[]? Logprobs, [property: JsonPropertyName("tokens")] int[]? Tokens);
+}

@@ -18,7 +18,7 @@ public static class RunMerge
 {
     /// <summary>Reads, checks and merges the shard folders; writes the merged run to <paramref name="outputDir"/>.</summary>
     /// <exception cref="InvalidDataException">a shard is unreadable, or the shards are not one run (the message names the difference)</exception>
-    public static ResultsDocument Merge(IReadOnlyList<string> shardDirs, string outputDir, string? publishedScores)
+    public static ResultsDocument Merge(IReadOnlyList<string> shardDirs, string outputDir, string? publishedScores, string? publishedMultipleChoice = null)
     {
         if (shardDirs.Count == 0) throw new InvalidDataException("Give at least one run folder to merge.");
         var output = Path.GetFullPath(outputDir);
@@ -44,7 +44,7 @@ public static class RunMerge
         foreach (var shard in shards)
             foreach (var result in shard.Document.Results)
             {
-                var same = kept.FirstOrDefault(k => k.Result.Task == result.Task && k.Result.Model == result.Model);
+                var same = kept.FirstOrDefault(k => k.Result.Task == result.Task && k.Result.Scoring == result.Scoring && k.Result.Model == result.Model);
                 if (same.Result is null)
                 {
                     var sameTask = kept.FirstOrDefault(k => k.Result.Task == result.Task);
@@ -53,11 +53,11 @@ public static class RunMerge
                     continue;
                 }
                 if (!same.Result.Scores.SequenceEqual(result.Scores) || same.Result.DatasetSha256 != result.DatasetSha256)
-                    throw new InvalidDataException($"{result.Task} / {result.Model} is in {same.From.Dir} and in {shard.Dir} with different scores; a model may be in two shards only when both ran it alike.");
+                    throw new InvalidDataException($"{result.Label} / {result.Model} is in {same.From.Dir} and in {shard.Dir} with different scores; a model may be in two shards only when both ran it alike.");
             }
 
         var scored = kept.Select(k => new ScoredResult(k.Result.Task, k.Result.Model, k.Result.Scores,
-            [.. k.From.Predictions.Where(p => p.Task == k.Result.Task && p.Model == k.Result.Model)])).ToList();
+            [.. k.From.Predictions.Where(p => p.Task == k.Result.Task && p.Scoring == k.Result.Scoring && p.Model == k.Result.Model)], k.Result.Scoring)).ToList();
         var s = first.Document.Config.Statistics;
         var options = new StatisticsOptions(s.Resamples, (ulong)s.Seed, s.Alpha, s.Adjustment == "bh" ? Adjustment.BenjaminiHochberg : Adjustment.Holm, s.Confidence);
         var pairs = first.Document.Pairs.Select(p => new ModelPair(p.Base, p.Bio)).ToList();
@@ -71,7 +71,8 @@ public static class RunMerge
 
         using (OutputLock.Acquire(output))
             RunStore.Publish(output, merged, PredictionsFile.Serialize(scored.SelectMany(r => r.Predictions)), PromptLines(shards), publishedScores,
-                requests: string.Concat(shards.Select(s => Path.Combine(s.Dir, "requests.jsonl")).Where(File.Exists).Select(File.ReadAllText)));
+                requests: string.Concat(shards.Select(s => Path.Combine(s.Dir, "requests.jsonl")).Where(File.Exists).Select(File.ReadAllText)),
+                publishedMultipleChoice: publishedMultipleChoice);
         return merged;
     }
 

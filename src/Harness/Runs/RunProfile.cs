@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using BioEval.Harness.Gates;
 using BioEval.Harness.Protocol;
 using BioEval.Harness.Statistics;
+using BioEval.Harness.Tasks;
 using BioEval.Models;
 
 namespace BioEval.Harness.Runs;
@@ -62,6 +63,8 @@ public sealed partial record RunProfile(
         ["BIOEVAL_STATS_SEED"] = "seed of the statistics' resampling (default 1)",
         ["BIOEVAL_RESTRICTED"] = "tasks whose data is under a data use agreement, text withheld from reports and logs (default MedNLI,ProblemSummary,MeDiSumQA,MeDiSumCode; none: no task)",
         ["BIOEVAL_SHOW_RESTRICTED_TEXT"] = "true: do not withhold restricted datasets' text from reports and logs (a private machine only)",
+        ["BIOEVAL_SCORING"] = "multiple-choice tasks (PubMedQA, MedNLI, LongHealth): generate, likelihood or both (default: generate for the CLUE tasks, both for PubMedQA)",
+        ["BIOEVAL_PUBLISHED_MC"] = "JSON file of multiple-choice scores published for the models (their papers or cards), shown beside BioEval's in the reports",
         ["BIOEVAL_PUBLISHED_SCORES"] = "CLUE published scores shown beside BioEval's in report.html (default ../shared/reference/clue-published-scores.json when present; none: off)",
     };
 
@@ -189,6 +192,8 @@ public sealed partial record RunProfile(
             _ => r.Path("BIOEVAL_PUBLISHED_SCORES", mustExist: true),
         };
         var margin = r.Double("BIOEVAL_MARGIN", min: 0) ?? 0.01;
+        var scoring = r.Choice("BIOEVAL_SCORING", ScoringModes.Choices);
+        var publishedMc = r.Path("BIOEVAL_PUBLISHED_MC", mustExist: true);
         var statistics = new StatisticsOptions(
             Resamples: r.Int("BIOEVAL_RESAMPLES", min: 1) ?? StatisticsOptions.Default.Resamples,
             Seed: SeedValue.Low64Bits(r.Seed("BIOEVAL_STATS_SEED") ?? StatisticsOptions.Default.Seed),
@@ -231,6 +236,8 @@ public sealed partial record RunProfile(
             Gate = gate,
             Margin = margin,
             PublishedScores = published,
+            Scoring = scoring,
+            PublishedMultipleChoice = publishedMc,
             RestrictedTasks = restricted is null ? BioEval.Harness.Tasks.TaskCatalog.DefaultRestricted : restricted.ToHashSet(StringComparer.Ordinal),
             ShowRestrictedText = showRestricted,
         };
@@ -255,6 +262,12 @@ public sealed partial record RunProfile(
 
     /// <summary>The CLUE published scores file report.html compares with, or null (BIOEVAL_PUBLISHED_SCORES).</summary>
     public string? PublishedScores { get; init; }
+
+    /// <summary>The scoring modes asked of the multiple-choice tasks (BIOEVAL_SCORING); null: each task's default.</summary>
+    public ScoringSelection? Scoring { get; init; }
+
+    /// <summary>The published multiple-choice scores file the reports show beside BioEval's (BIOEVAL_PUBLISHED_MC), or null.</summary>
+    public string? PublishedMultipleChoice { get; init; }
 
     /// <summary>What makes a benchmark case fail (BIOEVAL_GATE; default regression, the snapshot gate).</summary>
     public GateMode Gate { get; init; } = GateMode.Regression;

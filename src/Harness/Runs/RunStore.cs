@@ -44,7 +44,7 @@ public static class RunStore
         outcome ??= RunOutcome.Completed;
         var document = Results(profile, registry, results, started, outcome: outcome);
         return Publish(outputDir ?? profile.OutputDir, document, PredictionLines(results), PromptLines(results), profile.PublishedScores, restricted,
-            RequestLines(results));
+            RequestLines(results), profile.PublishedMultipleChoice);
     }
 
     /// <summary>
@@ -53,8 +53,9 @@ public static class RunStore
     /// nature and stay private to the machine.
     /// </summary>
     public static WrittenRun Publish(string dir, ResultsDocument document, string predictions, string prompts, string? publishedScores,
-        RestrictedText? restricted = null, string? requests = null)
+        RestrictedText? restricted = null, string? requests = null, string? publishedMultipleChoice = null)
     {
+        var mc = publishedMultipleChoice is null ? null : PublishedMultipleChoice.Load(publishedMultipleChoice);
         restricted ??= RestrictedText.None;
         dir = Path.GetFullPath(dir);
         OutputLock.EnsureFolder(dir);
@@ -67,8 +68,8 @@ public static class RunStore
             ("predictions.jsonl", predictions),
             ("prompts.jsonl", prompts),
             ("requests.jsonl", requests ?? ""),
-            ("report.md", restricted.Redact(MarkdownReport.Render(document))),
-            ("report.html", restricted.Redact(HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores)))),
+            ("report.md", restricted.Redact(MarkdownReport.Render(document, mc))),
+            ("report.html", restricted.Redact(HtmlReport.Render(document, publishedScores is null ? null : PublishedScores.Load(publishedScores), mc))),
             ("results.json", restricted.Redact(ResultsFile.Serialize(document))),
         ];
         foreach (var (name, content) in files) WriteDurable(Path.Combine(staging, name), content);
@@ -108,7 +109,7 @@ public static class RunStore
                 r.Task, r.TaskVersion, r.Model, r.Backend, r.Samples, r.Prompts, r.RejectedPrompts,
                 Path.GetFileName(r.DatasetFile), r.DatasetFile, r.DatasetSha256, r.PromptPackSha256, Math.Round(r.Seconds, 3),
                 r.Metrics, r.PromptBudgets, RepeatSpreads.Of(r.Metrics, r.Predictions) is { Count: > 0 } spread ? spread : null,
-                UsageSummary.Of(r.Predictions, r.Seconds)))],
+                UsageSummary.Of(r.Predictions, r.Seconds), r.Scoring))],
             Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s),
             Complete: outcome.Complete,
             IncompleteReason: outcome.Reason);
@@ -124,7 +125,7 @@ public static class RunStore
             if (p.Usage is { } u)
                 sb.Append(JsonSerializer.Serialize(new
                 {
-                    task = p.Task, model = p.Model, id = p.Id, repeat = p.Repeat,
+                    task = p.Task, scoring = Tasks.ScoringModes.Name(p.Scoring), model = p.Model, id = p.Id, repeat = p.Repeat,
                     prompt_tokens = u.PromptTokens, completion_tokens = u.CompletionTokens, latency_s = u.LatencySeconds,
                 }, Compact)).Append('\n');
         return sb.ToString();

@@ -22,19 +22,30 @@ public sealed record EvalProgress(string Task, string Model, int Done, int Total
 /// <param name="Checkpoint">Where completed outputs are appended as they arrive, or null.</param>
 /// <param name="ModelIdentity">The model's <see cref="Models.ModelIdentity"/> hash, part of every checkpoint key; when
 /// null, the model's own (its <c>GetService&lt;ModelIdentity&gt;()</c>) is used, and a checkpoint without either is refused.</param>
+/// <param name="Scoring">Generate answers, or (multiple-choice tasks only) take the option the model finds most likely.</param>
 public sealed record EvalOptions(
     DecodingSettings Decoding,
     ProtocolOptions Protocol,
     int? Limit = null,
     int Concurrency = 8,
     Checkpoint? Checkpoint = null,
-    string? ModelIdentity = null);
+    string? ModelIdentity = null,
+    ScoringMode Scoring = ScoringMode.Generate);
 
 /// <summary>
 /// Runs one prepared task on one model: builds the prompts, sends them (concurrently, results kept in
 /// evaluation order), parses, scores and aggregates. Metric errors are not swallowed: a metric that throws
 /// fails the case, because a silently missing score is worse than a loud one.
 /// </summary>
+/// <remarks>
+/// Likelihood scoring (<see cref="ScoringMode.Likelihood"/>) sends the same chats but generates nothing: each option's
+/// answer (<see cref="TaskDefinition.Choices"/>) is scored by the backend's <see cref="ILikelihoodScorer"/> as the
+/// assistant's reply, and the option with the highest summed log-probability becomes the output, which the task's own
+/// parser and metrics then score exactly as a generated answer. Each metric is also reported with <c>_norm</c> for the
+/// option of highest log-probability per byte (lm-evaluation-harness's <c>acc_norm</c>); those are not headline. The
+/// result does not depend on decoding, so a sampling run scores each item once. A backend without the capability is
+/// refused with a message, never scored at chance.
+/// </remarks>
 public static class TaskEvaluator
 {
     public static async Task<TaskResult> EvaluateAsync(
@@ -53,29 +64,64 @@ public static class TaskEvaluator
         if (model.GetService<AnswerKey>() is { } answerKey)
             foreach (var item in items) answerKey.Register(item.Messages, new SampleFacts(task.Name, task.PerfectAnswer(item.Sample)));
 
-        var repeats = options.Decoding.Repeats;
+        var likelihood = options.Scoring == ScoringMode.Likelihood;
+        var label = ScoringModes.Label(task.Name, options.Scoring);
+        ILikelihoodScorer? scorer = null;
+        if (likelihood)
+        {
+            if (task.Choices is null) throw new ArgumentException($"Task {task.Name} has no options to score by likelihood; only generation applies to it.");
+            scorer = model.GetService<ILikelihoodScorer>()
+                ?? throw new NotSupportedException($"Model '{modelName}' ({Backend(model)}) cannot return log-probabilities, so {task.Name} cannot be scored by likelihood; use --scoring generate for it.");
+        }
+        var repeats = likelihood ? 1 : options.Decoding.Repeats;
         var jobs = items.SelectMany(item => Enumerable.Range(0, repeats).Select(r => (item, repeat: r))).ToList();
         var outputs = new string[jobs.Count];
         var errors = new string?[jobs.Count];
         var usage = new RequestUsage?[jobs.Count];
+        var likelihoods = new OptionLikelihoods?[jobs.Count];
         var turns = items.ToDictionary(i => i.Id, i => ChatTurn.From(i.Messages));
         var hashes = turns.ToDictionary(kv => kv.Key, kv => ChatTurn.Hash(kv.Value));
         var done = 0;
         var fromCheckpoint = 0;
         long generated = 0;
-        var scope = options.Checkpoint is null ? null : new CheckpointScope(task.Name, task.Version, modelName,
+        var scope = options.Checkpoint is null ? null : new CheckpointScope(label, task.Version, modelName,
             options.ModelIdentity ?? model.GetService<ModelIdentity>()?.Hash
                 ?? throw new InvalidOperationException($"Model '{modelName}': checkpointing needs the model's identity."),
             task.MaxNewTokens, options.Decoding);
         var resumed = scope is null ? new Dictionary<(string, int, string), string>() : options.Checkpoint!.Completed(scope);
 
-        progress?.Report(new EvalProgress(task.Name, modelName, 0, jobs.Count));
+        progress?.Report(new EvalProgress(label, modelName, 0, jobs.Count));
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Concurrency), CancellationToken = cancellationToken },
             async (index, ct) =>
             {
                 var (item, repeat) = jobs[index];
                 var hash = hashes[item.Id];
+                if (scorer is not null)
+                {
+                    var choices = task.Choices!(item);
+                    if (resumed.TryGetValue((item.Id, repeat, hash), out var saved) && LikelihoodCheckpoint.Read(saved, choices) is { } restored)
+                    {
+                        likelihoods[index] = restored;
+                        Interlocked.Increment(ref fromCheckpoint);
+                    }
+                    else
+                        try
+                        {
+                            var clock = Stopwatch.StartNew();
+                            var scores = await scorer.ScoreChatAsync(item.Messages, choices, ct);
+                            likelihoods[index] = new OptionLikelihoods(choices, [.. scores.Select(s => s.LogProb)], [.. scores.Select(s => s.Tokens)]);
+                            usage[index] = new RequestUsage(null, 0, Math.Round(clock.Elapsed.TotalSeconds, 6));
+                            if (scope is not null) options.Checkpoint!.Append(scope, item.Id, repeat, hash, LikelihoodCheckpoint.Write(likelihoods[index]!));
+                        }
+                        catch (PromptTooLongException e)
+                        {
+                            errors[index] = e.Message;
+                        }
+                    outputs[index] = likelihoods[index] is { } o ? o.Choices[o.Best] : "";
+                    progress?.Report(new EvalProgress(label, modelName, Interlocked.Increment(ref done), jobs.Count, Volatile.Read(ref fromCheckpoint)));
+                    return;
+                }
                 if (!resumed.TryGetValue((item.Id, repeat, hash), out var text))
                 {
                     try
@@ -103,30 +149,33 @@ public static class TaskEvaluator
                     Interlocked.Increment(ref fromCheckpoint);
                 }
                 outputs[index] = text;
-                progress?.Report(new EvalProgress(task.Name, modelName, Interlocked.Increment(ref done), jobs.Count,
+                progress?.Report(new EvalProgress(label, modelName, Interlocked.Increment(ref done), jobs.Count,
                     Volatile.Read(ref fromCheckpoint), Interlocked.Read(ref generated)));
             });
 
         var predictions = new List<PredictionLine>(jobs.Count);
         var perMetric = task.Metrics.Select(_ => new List<IReadOnlyDictionary<string, double>>(jobs.Count)).ToList();
+        var perMetricNorm = task.Metrics.Select(_ => new List<IReadOnlyDictionary<string, double>>(jobs.Count)).ToList();
         for (var i = 0; i < jobs.Count; i++)
         {
             var (item, repeat) = jobs[i];
             var parsed = task.Parser.Parse(outputs[i]);
-            var input = new ScoringInput(outputs[i], parsed, item.Sample);
-            var scores = new Dictionary<string, double>();
-            for (var m = 0; m < task.Metrics.Count; m++)
+            var scores = Score(task, new ScoringInput(outputs[i], parsed, item.Sample), perMetric, "");
+            if (likelihood)
             {
-                var values = task.Metrics[m].Score(input);
-                perMetric[m].Add(values);
-                foreach (var (name, value) in values) scores[name] = value;
+                var norm = likelihoods[i] is { } o ? o.Choices[o.BestPerByte] : "";
+                foreach (var (name, value) in Score(task, new ScoringInput(norm, task.Parser.Parse(norm), item.Sample), perMetricNorm, NormSuffix)) scores[name] = value;
             }
-            predictions.Add(new PredictionLine(task.Name, modelName, item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores, errors[i], usage[i]));
+            predictions.Add(new PredictionLine(task.Name, modelName, item.Id, item.Sample.Id, repeat, hashes[item.Id], outputs[i], parsed, scores, errors[i], usage[i],
+                options.Scoring, likelihoods[i]));
         }
 
+        var aggregates = new Dictionary<string, double>(Aggregate(task, perMetric, options.Protocol));
+        if (likelihood)
+            foreach (var (name, value) in Aggregate(task, perMetricNorm, options.Protocol)) aggregates[name + NormSuffix] = value;
         return new TaskResult(
             task.Name, task.Version, modelName,
-            Typed(task, Aggregate(task, perMetric, options.Protocol)),
+            Typed(task, aggregates, likelihood),
             Samples: items.Select(i => i.Sample.Id).Distinct().Count(),
             Prompts: jobs.Count,
             prepared.DatasetFile, prepared.DatasetSha256, prepared.Pack.Hash,
@@ -136,15 +185,34 @@ public static class TaskEvaluator
         {
             Chats = turns,
             PromptBudgets = (task.Builder as IBudgetedPromptBuilder)?.Budgets(context),
+            Scoring = options.Scoring,
         };
+    }
+
+    /// <summary>The suffix of the metrics that score the most likely option per byte of its answer.</summary>
+    public const string NormSuffix = "_norm";
+
+    /// <summary>Scores one answer with every metric, adding each metric's values to its list; the values by name (with <paramref name="suffix"/>).</summary>
+    private static Dictionary<string, double> Score(TaskDefinition task, ScoringInput input, List<List<IReadOnlyDictionary<string, double>>> perMetric, string suffix)
+    {
+        var scores = new Dictionary<string, double>();
+        for (var m = 0; m < task.Metrics.Count; m++)
+        {
+            var values = task.Metrics[m].Score(input);
+            perMetric[m].Add(values);
+            foreach (var (name, value) in values) scores[name + suffix] = value;
+        }
+        return scores;
     }
 
     /// <summary>
     /// The aggregates in the order the task declares its outputs, each with its direction and unit; headline only where
     /// the score is a mean of per-sample values, which the paired statistics can test.
     /// </summary>
-    public static IReadOnlyList<MetricValue> Typed(TaskDefinition task, IReadOnlyDictionary<string, double> aggregates) =>
-        [.. task.MetricOutputs.Where(o => aggregates.ContainsKey(o.Name)).Select(o => new MetricValue(o.Name, aggregates[o.Name], o.Direction, o.Unit, o.Headline && o.PerSample))];
+    public static IReadOnlyList<MetricValue> Typed(TaskDefinition task, IReadOnlyDictionary<string, double> aggregates, bool withNorm = false) =>
+        [.. task.MetricOutputs.Where(o => aggregates.ContainsKey(o.Name)).Select(o => new MetricValue(o.Name, aggregates[o.Name], o.Direction, o.Unit, o.Headline && o.PerSample)),
+            .. withNorm ? task.MetricOutputs.Where(o => aggregates.ContainsKey(o.Name + NormSuffix))
+                .Select(o => new MetricValue(o.Name + NormSuffix, aggregates[o.Name + NormSuffix], o.Direction, o.Unit, Headline: false)) : []];
 
     /// <summary>Every metric's aggregate over its per-sample values (one list per metric), in the task's averaging mode.</summary>
     public static IReadOnlyDictionary<string, double> Aggregate(

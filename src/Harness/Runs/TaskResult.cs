@@ -1,4 +1,5 @@
 using BioEval.Harness.Results;
+using BioEval.Harness.Tasks;
 
 namespace BioEval.Harness.Runs;
 
@@ -25,6 +26,12 @@ public sealed record TaskResult(
 
     /// <summary>The token budgets the task's prompts were packed to for this model (LongHealth), or null.</summary>
     public IReadOnlyDictionary<string, int>? PromptBudgets { get; init; }
+
+    /// <summary>How the answers were obtained: generated, or chosen by likelihood.</summary>
+    public ScoringMode Scoring { get; init; } = ScoringMode.Generate;
+
+    /// <summary>The task as reports name it in its mode.</summary>
+    public string Label => BioEval.Harness.Tasks.ScoringModes.Label(Task, Scoring);
 
     /// <summary>Prompts the backend refused (scored as empty answers); see each prediction's error.</summary>
     public int RejectedPrompts => Predictions.Count(p => p.Error is not null);

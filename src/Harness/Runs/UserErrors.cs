@@ -7,5 +7,5 @@ public static class UserErrors
 {
     public static bool Is(Exception e) =>
         e is IOException or InvalidDataException or ConfigurationException or DatasetFormatException or ArgumentException or KeyNotFoundException
-            or UnauthorizedAccessException or FormatException or Models.Templates.TemplateException or System.Text.Json.JsonException;
+            or UnauthorizedAccessException or FormatException or NotSupportedException or Models.Templates.TemplateException or System.Text.Json.JsonException;
 }

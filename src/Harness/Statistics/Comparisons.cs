@@ -25,16 +25,17 @@ public static class Comparisons
 {
     /// <summary>The comparisons of a run's results.</summary>
     public static IReadOnlyList<PairComparison> Compute(IReadOnlyList<TaskResult> results, IReadOnlyList<ModelPair> pairs, StatisticsOptions options) =>
-        Compute([.. results.Select(r => new ScoredResult(r.Task, r.Model, r.Metrics, r.Predictions))], pairs, options);
+        Compute([.. results.Select(r => new ScoredResult(r.Task, r.Model, r.Metrics, r.Predictions, r.Scoring))], pairs, options);
 
     /// <summary>The comparisons of scored results from any source (a run, or the shards of a merge).</summary>
     public static IReadOnlyList<PairComparison> Compute(IReadOnlyList<ScoredResult> results, IReadOnlyList<ModelPair> pairs, StatisticsOptions options)
     {
         options.Validate();
-        var pending = new List<(string Task, ModelPair Pair, MetricValue Metric, int Samples, int Clusters, double BaseMean, double BioMean, BootstrapResult Interval, double P, string Test)>();
-        foreach (var task in results.Select(r => r.Task).Distinct())
+        var pending = new List<(string Task, Tasks.ScoringMode Scoring, ModelPair Pair, MetricValue Metric, int Samples, int Clusters, double BaseMean, double BioMean, BootstrapResult Interval, double P, string Test)>();
+        // A multiple-choice task scored both ways is two families of results: each mode is compared on its own.
+        foreach (var (task, scoring) in results.Select(r => (r.Task, r.Scoring)).Distinct())
         {
-            var byModel = results.Where(r => r.Task == task).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
+            var byModel = results.Where(r => r.Task == task && r.Scoring == scoring).GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.First());
             var present = pairs.Where(p => byModel.ContainsKey(p.Base) && byModel.ContainsKey(p.Bio)).ToList();
             if (present.Count == 0) continue;
             var metrics = byModel[present[0].Base].Metrics.Where(m => m.Headline).ToList();
@@ -85,7 +86,7 @@ public static class Comparisons
                 {
                     var baseMean = rows.Average(r => values[present[j].Base][(r.Id, r.Repeat)]);
                     var bioMean = rows.Average(r => values[present[j].Bio][(r.Id, r.Repeat)]);
-                    pending.Add((task, present[j], metric, n, clusterCount, baseMean, bioMean, intervals[j], p[j], test));
+                    pending.Add((task, scoring, present[j], metric, n, clusterCount, baseMean, bioMean, intervals[j], p[j], test));
                 }
             }
         }
@@ -101,7 +102,7 @@ public static class Comparisons
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"{Describe(outcome)}: Δ {c.Interval.Delta:+0.0000;-0.0000;0.0000} ({options.Confidence * 100:0}% CI {c.Interval.CiLow:+0.0000;-0.0000;0.0000} to {c.Interval.CiHigh:+0.0000;-0.0000;0.0000}), {c.Test} p = {c.P:G3}, {adjustment}-adjusted {adjusted[k]:G3} {(adjusted[k] < options.Alpha ? "<" : "≥")} α {options.Alpha:G3}; {c.Samples} samples in {c.Clusters} independent units");
             return PairComparison.Of(c.Task, c.Pair.Base, c.Pair.Bio, c.Metric.Name, c.Metric.Direction, c.Samples, c.Clusters, c.BaseMean, c.BioMean,
-                new Verdict(outcome, c.Interval.Delta, c.Interval.CiLow, c.Interval.CiHigh, c.P, adjusted[k], c.Test, adjustment, options.Alpha, reason));
+                new Verdict(outcome, c.Interval.Delta, c.Interval.CiLow, c.Interval.CiHigh, c.P, adjusted[k], c.Test, adjustment, options.Alpha, reason), c.Scoring);
         })];
     }
 
@@ -138,4 +139,5 @@ public static class Comparisons
 }
 
 /// <summary>What the comparisons read of a task × model result: its metrics (headline flags, directions) and per-sample scores.</summary>
-public sealed record ScoredResult(string Task, string Model, IReadOnlyList<MetricValue> Metrics, IReadOnlyList<PredictionLine> Predictions);
+public sealed record ScoredResult(string Task, string Model, IReadOnlyList<MetricValue> Metrics, IReadOnlyList<PredictionLine> Predictions,
+    Tasks.ScoringMode Scoring = Tasks.ScoringMode.Generate);

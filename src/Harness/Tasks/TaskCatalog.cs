@@ -54,6 +54,24 @@ public static class TaskCatalog
         MedNLITask.Name, ProblemSummaryTask.Name, MeDiSumQATask.Name, MeDiSumCodeTask.Name,
     };
 
+    /// <summary>
+    /// The multiple-choice tasks (their definitions declare <see cref="TaskDefinition.Choices"/>): scored by generation,
+    /// likelihood or both, the left side of the reports' "multiple choice vs clinical generation" section.
+    /// </summary>
+    public static readonly IReadOnlySet<string> MultipleChoice = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MedNLITask.Name, LongHealthTask.Name, Tasks.PubMedQA.PubMedQaTask.Name,
+    };
+
+    /// <summary>
+    /// The generative clinical tasks of the study (free text or codes written from clinical notes): the section's right
+    /// side. NER (disease mentions in PubMed abstracts) is generative but not clinical, and stays out of it.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ClinicalGeneration = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MeQSumTask.Name, ProblemSummaryTask.Name, MeDiSumQATask.Name, MeDiSumCodeTask.Name,
+    };
+
     /// <summary>The names of the known tasks, in report order.</summary>
     public static IReadOnlyList<string> Names => [.. Entries.Select(e => e.Name)];
 

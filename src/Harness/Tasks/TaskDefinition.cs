@@ -53,6 +53,23 @@ public sealed record TaskDefinition(
     /// </summary>
     public bool Restricted { get; init; }
 
+    /// <summary>
+    /// For a multiple-choice task, the answer a model would write for each option of an item, worded as the task's
+    /// parser reads it and its few-shot answers show it (MedNLI's labels, PubMedQA's decisions, LongHealth's
+    /// "The correct answer is B: …"): what likelihood scoring ranks. Null for tasks that can only be generated.
+    /// </summary>
+    public Func<EvalItem, IReadOnlyList<string>>? Choices { get; init; }
+
+    /// <summary>The modes a run scores this task in when it does not say (BIOEVAL_SCORING unset).</summary>
+    public ScoringSelection DefaultScoring { get; init; } = ScoringSelection.Generate;
+
+    /// <summary>
+    /// The modes this task is scored in under <paramref name="requested"/> (null: the task's default). A task without
+    /// <see cref="Choices"/> is always generated.
+    /// </summary>
+    public IReadOnlyList<ScoringMode> Modes(ScoringSelection? requested) =>
+        Choices is null ? [ScoringMode.Generate] : ScoringModes.Modes(requested ?? DefaultScoring);
+
     /// <summary>The builder in effect.</summary>
     public IPromptBuilder Builder => PromptBuilder ?? FewShotPromptBuilder.Instance;
 

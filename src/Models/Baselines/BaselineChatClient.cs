@@ -7,8 +7,18 @@ namespace BioEval.Models.Baselines;
 /// Base of the weight-free baseline models. They answer synchronously from the chat alone, behind the
 /// same <see cref="IChatClient"/> as real models, so the harness cannot tell them apart.
 /// </summary>
-public abstract class BaselineChatClient(string name, int contextLength = 8192) : IChatClient
+/// <remarks>
+/// Likelihood scoring (<see cref="ILikelihoodScorer"/>) treats a baseline as the deterministic answerer it is: all its
+/// probability is on its own answer, so a continuation that starts with that answer (trimmed, non-empty; the oracle's
+/// "The correct answer is B:" starts LongHealth's option B) has log-probability 0 and every other
+/// <see cref="Unlikely"/>: finite, so that result files stay plain JSON. A baseline whose answer starts no continuation
+/// gives them all the same value, and the first is taken.
+/// </remarks>
+public abstract class BaselineChatClient(string name, int contextLength = 8192) : IChatClient, ILikelihoodScorer
 {
+    /// <summary>The log-probability a baseline gives a continuation other than its answer.</summary>
+    public const double Unlikely = -10_000;
+
     private readonly ApproximateTokenCounter _tokens = new(contextLength);
 
     /// <summary>The registry name of this model.</summary>
@@ -27,6 +37,18 @@ public abstract class BaselineChatClient(string name, int contextLength = 8192) 
         var text = Answer(messages.ToList(), facts);
         return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, text)) { ModelId = Name, FinishReason = ChatFinishReason.Stop });
     }
+
+    public Task<IReadOnlyList<Onnx.ContinuationScore>> ScoreChatAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var answer = Answer(messages, Key.Find(messages)).Trim();
+        return Task.FromResult<IReadOnlyList<Onnx.ContinuationScore>>([.. continuations.Select(c => new Onnx.ContinuationScore(
+            answer.Length > 0 && c.Trim().StartsWith(answer, StringComparison.Ordinal) ? 0 : Unlikely, _tokens.CountTokens(c)))]);
+    }
+
+    /// <summary>A raw context is scored as the chat of one user turn.</summary>
+    public Task<IReadOnlyList<Onnx.ContinuationScore>> ScoreAsync(string context, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default) =>
+        ScoreChatAsync([new ChatMessage(ChatRole.User, context)], continuations, cancellationToken);
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

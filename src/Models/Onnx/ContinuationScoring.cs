@@ -3,7 +3,21 @@ using BioEval.Models.Tokenization;
 namespace BioEval.Models.Onnx;
 
 /// <summary>The summed log-probability of one continuation after its context, and how many tokens it has.</summary>
-public sealed record ContinuationScore(double LogProb, int Tokens);
+public sealed record ContinuationScore(double LogProb, int Tokens)
+{
+    /// <summary>Per token: the summed log-probability over the token count (0 for an empty continuation).</summary>
+    public double PerToken => Tokens == 0 ? 0 : LogProb / Tokens;
+
+    /// <summary>
+    /// Per byte, as lm-evaluation-harness's <c>acc_norm</c>: the summed log-probability over the continuation's UTF-8
+    /// length as given (before the context's trailing whitespace moves onto it); 0 for an empty one.
+    /// </summary>
+    public double PerByte(string continuation)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(continuation);
+        return bytes == 0 ? 0 : LogProb / bytes;
+    }
+}
 
 /// <summary>
 /// Likelihood scoring of candidate continuations after a shared context, without generation. The context runs

@@ -96,11 +96,16 @@ public sealed class OnnxChatClient : IChatClient, ILikelihoodScorer
     public IReadOnlyList<ContinuationScore> ScoreContinuations(string context, IReadOnlyList<string> continuations)
     {
         var (contextIds, continuationIds) = ContinuationScoring.Encode(Tokenizer, context, continuations);
+        var longest = continuationIds.Count == 0 ? 0 : continuationIds.Max(c => c.Count);
+        if (contextIds.Count + longest > _session.ContextLength) throw new PromptTooLongException(Name, contextIds.Count + longest, _session.ContextLength);
         lock (_scoring) return ContinuationScoring.Score(_session, contextIds, continuationIds);
     }
 
     public Task<IReadOnlyList<ContinuationScore>> ScoreAsync(string context, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default) =>
         Task.Run(() => ScoreContinuations(context, continuations), cancellationToken);
+
+    public Task<IReadOnlyList<ContinuationScore>> ScoreChatAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default) =>
+        ScoreAsync(Render(messages), continuations, cancellationToken);
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -232,14 +232,13 @@ public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
     /// <summary>
     /// Likelihoods through the server's <c>/v1/completions</c> as vLLM answers it: each context + continuation sent as
     /// token ids (split by the entry's own tokenizer as lm-evaluation-harness splits them) with <c>echo</c>,
-    /// <c>logprobs</c> and <c>max_tokens: 0</c>; the continuation's share of <c>token_logprobs</c> summed. Refused, with a
-    /// message, without a tokenizer or when the server returns no prompt log-probabilities.
+    /// <c>logprobs</c> and <c>max_tokens: 0</c>; the continuation's share of <c>token_logprobs</c> summed. Each request
+    /// goes through the same gate, retries and timeout as generation. Refused, with a message, without a tokenizer or
+    /// when the server returns no prompt log-probabilities.
     /// </summary>
     public async Task<IReadOnlyList<Onnx.ContinuationScore>> ScoreAsync(string context, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default)
     {
-        if (Options.TokenizerFolder is not { } folder)
-            throw new NotSupportedException($"Model '{Name}': likelihood scoring sends token ids, split by the model's own tokenizer; give the entry option \"tokenizer\".");
-        var tokenizer = _tokenizer ??= HfTokenizer.FromDirectory(folder);
+        var tokenizer = LikelihoodTokenizer();
         var (contextIds, continuationIds) = Onnx.ContinuationScoring.Encode(tokenizer, context, continuations);
         var scores = new List<Onnx.ContinuationScore>();
         foreach (var ids in continuationIds)
@@ -248,29 +247,31 @@ public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
             await _slots.WaitAsync(cancellationToken);
             try
             {
-                using var response = await _http.PostAsJsonAsync(new Uri(Options.Endpoint, "completions"), new
+                var (status, body) = await _pipeline.ExecuteAsync(async token =>
                 {
-                    model = Options.Model, prompt = contextIds.Concat(ids), echo = true, logprobs = 1, max_tokens = 0, temperature = 0,
+                    using var response = await _http.PostAsJsonAsync(new Uri(Options.Endpoint, "completions"), new
+                    {
+                        model = Options.Model, prompt = contextIds.Concat(ids), echo = true, logprobs = 1, max_tokens = 0, temperature = 0,
+                    }, token);
+                    // Busy or failing servers are retried like generation; any other answer is read as it is.
+                    if ((int)response.StatusCode is 429 or >= 500)
+                        throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
+                    return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(token));
                 }, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                JsonElement logprobs = default;
-                var ok = response.IsSuccessStatusCode;
-                if (ok)
-                    try
-                    {
-                        using var doc = JsonDocument.Parse(body);
-                        logprobs = doc.RootElement.GetProperty("choices")[0].GetProperty("logprobs").GetProperty("token_logprobs").Clone();
-                        ok = logprobs.ValueKind == JsonValueKind.Array && logprobs.GetArrayLength() == contextIds.Count + ids.Count;
-                    }
-                    catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
-                    {
-                        ok = false;
-                    }
-                if (!ok)
-                    throw new NotSupportedException($"Model '{Name}': {Options.Endpoint} returns no prompt log-probabilities for /v1/completions with echo (HTTP {(int)response.StatusCode}); it cannot be scored by likelihood.");
+                if (status == 400 && LengthRefusal().IsMatch(body)) throw new PromptTooLongException(Name, body);
+                var logprobs = PromptLogprobs(status, body, contextIds.Count + ids.Count)
+                    ?? throw new NotSupportedException($"Model '{Name}': {Options.Endpoint} returns no prompt log-probabilities for /v1/completions with echo (HTTP {status}); it cannot be scored by likelihood.");
                 var sum = 0.0;
                 for (var i = contextIds.Count; i < contextIds.Count + ids.Count; i++) sum += logprobs[i].GetDouble();
                 scores.Add(new Onnx.ContinuationScore(sum, ids.Count));
+            }
+            catch (TimeoutRejectedException e)
+            {
+                throw new RemoteServerException($"Model '{Name}': {Options.Endpoint} did not answer within {Options.Timeout.TotalSeconds:0} s ({Options.MaxRetries + 1} attempt(s)).", e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RemoteServerException($"Model '{Name}': {Options.Endpoint} {(e.StatusCode is { } code ? $"answered HTTP {(int)code}" : "cannot be reached")} ({Options.MaxRetries + 1} attempt(s)): {e.Message}", e);
             }
             finally
             {
@@ -278,6 +279,36 @@ public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
             }
         }
         return scores;
+    }
+
+    /// <summary>The chat rendered with the template of the entry's tokenizer files (what vLLM's chat API would render), then scored.</summary>
+    public Task<IReadOnlyList<Onnx.ContinuationScore>> ScoreChatAsync(IReadOnlyList<ChatMessage> messages, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default)
+    {
+        LikelihoodTokenizer();
+        var template = _template ??= ChatTemplate.FromTokenizerConfig(Path.Combine(Options.TokenizerFolder!, "tokenizer_config.json"));
+        return ScoreAsync(template.RenderChat([.. messages.Select(m => (m.Role.Value, m.Text))], addGenerationPrompt: true), continuations, cancellationToken);
+    }
+
+    private ChatTemplate? _template;
+
+    private HfTokenizer LikelihoodTokenizer() => Options.TokenizerFolder is { } folder
+        ? _tokenizer ??= HfTokenizer.FromDirectory(folder)
+        : throw new NotSupportedException($"Model '{Name}': likelihood scoring sends token ids, split by the model's own tokenizer; give the entry option \"tokenizer\".");
+
+    /// <summary>The <c>token_logprobs</c> of a successful echo answer covering the whole prompt, else null.</summary>
+    private static JsonElement? PromptLogprobs(int status, string body, int promptTokens)
+    {
+        if (status is < 200 or >= 300) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var logprobs = doc.RootElement.GetProperty("choices")[0].GetProperty("logprobs").GetProperty("token_logprobs");
+            return logprobs.ValueKind == JsonValueKind.Array && logprobs.GetArrayLength() == promptTokens ? logprobs.Clone() : null;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     private HfTokenizer? _tokenizer;

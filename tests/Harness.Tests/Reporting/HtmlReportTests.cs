@@ -37,7 +37,7 @@ public sealed class HtmlReportTests : IDisposable
         foreach (var fetching in new[] { "<script", "<link", "<img", "<iframe", " src=", " href=", "@import" })
             Assert.False(html.Contains(fetching, StringComparison.OrdinalIgnoreCase),
                 $"report.html holds '{fetching}': {html[Math.Max(0, html.IndexOf(fetching, StringComparison.OrdinalIgnoreCase) - 80)..][..160]}");
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<figure class=\"forest\" data-task=\"MedNLI\"><svg "));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<figure class=\"forest\" data-task=\"MedNLI\" data-scoring=\"generate\"><svg "));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class HtmlReportTests : IDisposable
         var dom = Chromium(chromium, "--dump-dom", new Uri(page).AbsoluteUri);
         Chromium(chromium, $"--screenshot={png}", "--window-size=1200,2400", new Uri(page).AbsoluteUri);
 
-        Assert.Contains("<figure class=\"forest\" data-task=\"MedNLI\"><svg", dom);
+        Assert.Contains("<figure class=\"forest\" data-task=\"MedNLI\" data-scoring=\"generate\"><svg", dom);
         Assert.Contains("meta-llama/Meta-Llama-3-8B-Instruct → aaditya/Llama3-OpenBioLLM-8B · accuracy", dom); // the plot's row label
         foreach (var table in new[] { "verdicts", "scores", "published", "models", "config", "datasets" })
             Assert.Contains($"<table class=\"{table}\">", dom);

@@ -59,6 +59,7 @@ public sealed class ResultsContractTests
         var result = json.GetProperty("results")[0];
         Assert.Equal(Tasks.DatasetFixtures.Path("LongHealth", "benchmark_v5.json"), result.GetProperty("dataset_path").GetString());
         Assert.Equal("benchmark_v5.json", result.GetProperty("dataset_file").GetString());
+        Assert.Equal("generate", result.GetProperty("scoring").GetString());
         var score = result.GetProperty("scores")[0];
         Assert.Equal(["name", "value", "direction", "unit", "headline"], score.EnumerateObject().Select(p => p.Name));
         Assert.Equal("higher_is_better", score.GetProperty("direction").GetString());
@@ -66,7 +67,7 @@ public sealed class ResultsContractTests
         var comparison = json.GetProperty("comparisons")[0];
         // Each pair's verdict, p-value and interval sit flat in its entry.
         Assert.Equal(["task", "base", "bio", "metric", "direction", "samples", "clusters", "base_mean", "bio_mean",
-                "verdict", "delta", "ci_low", "ci_high", "p_value", "adjusted_p_value", "test", "adjustment", "alpha", "reason"],
+                "verdict", "delta", "ci_low", "ci_high", "p_value", "adjusted_p_value", "test", "adjustment", "alpha", "reason", "scoring"],
             comparison.EnumerateObject().Select(p => p.Name));
         Assert.Contains(comparison.GetProperty("verdict").GetString(), new[] { "better", "worse", "no_significant_difference" });
         Assert.Equal(["resamples", "seed", "alpha", "adjustment", "confidence"], json.GetProperty("config").GetProperty("statistics").EnumerateObject().Select(p => p.Name));
@@ -86,10 +87,10 @@ public sealed class ResultsContractTests
 
     [Theory]
     [InlineData("""{"format_version": 1, "results": []}""", "no \"schema_version\"")]
-    [InlineData("""{"schema_version": 99}""", "schema version 99 is not the 5")]
-    [InlineData("""{"schema_version": 5, "results": "none"}""", "does not match the results contract")]
-    [InlineData("""{"schema_version": 5,""", ":1:21: invalid JSON: ")]
-    [InlineData("""{"schema_version": 5}""", "does not match the results contract")]
+    [InlineData("""{"schema_version": 99}""", "schema version 99 is not the 6")]
+    [InlineData("""{"schema_version": 6, "results": "none"}""", "does not match the results contract")]
+    [InlineData("""{"schema_version": 6,""", ":1:21: invalid JSON: ")]
+    [InlineData("""{"schema_version": 6}""", "does not match the results contract")]
     public void AFileOfAnotherShapeIsRefusedSayingWhy(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<InvalidDataException>(() => ResultsFile.Parse(json, "old/results.json")).Message);
 

@@ -194,6 +194,9 @@ public sealed class LongHealthPromptBuilder : IBudgetedPromptBuilder
         return new EvalItem($"{sample.Id}/t{task}/{j}", scored, messages);
     }
 
+    /// <summary>The option letters of a built item: a–f where it carries the F option (tasks 2 and 3), else a–e.</summary>
+    public static string Letters(Sample item) => item.Fields.ContainsKey(OptionFField) ? "abcdef" : "abcde";
+
     /// <summary>"A: …\nB: …", one line per option letter, as the reference writes them.</summary>
     public static string Options(Sample sample, string letters) =>
         string.Join("\n", letters.Select(l => $"{char.ToUpperInvariant(l)}: {sample.Field($"answer_{l}")}"));

@@ -21,6 +21,9 @@ public static class LongHealthTask
             OracleAnswer: sample => parser.FormatAnswer(sample.Reference))
         {
             NeedsTokenCounter = true,
+            // Each option of the prompt (A–E, or A–F with task 2/3's "not in the documents") in the answer format the
+            // prompt asks for: phrase, letter, colon, the option's text.
+            Choices = item => [.. LongHealthPromptBuilder.Letters(item.Sample).Select(l => $"{parser.FormatAnswer(char.ToUpperInvariant(l).ToString())} {item.Sample.Field($"answer_{l}")}")],
         };
     }
 }

@@ -10,5 +10,9 @@ public static class MedNLITask
     public static TaskDefinition Create(TaskEnvironment env) => new(
         Name, Version: 1, DataFile: "mli_test_v1.jsonl", Loader: MedNLILoader.Instance, PromptPack: Name,
         FewShot: 3, MaxNewTokens: 20, Parser: IdentityParser.Instance, Metrics: [MedNliAccuracyMetric.Instance],
-        Averaging: Averaging.FirstSampleTwice);
+        Averaging: Averaging.FirstSampleTwice)
+    {
+        // The labels as the few-shot answers write them; the metric finds the gold one in exactly one of them.
+        Choices = _ => MedNLILoader.Labels,
+    };
 }

@@ -25,7 +25,12 @@ public static class PubMedQaTask
         Parser: PubMedQaAnswerParser.Instance,
         Metrics: [PubMedQaMetric.Instance],
         PromptBuilder: Builder,
-        Shuffle: false);
+        Shuffle: false)
+    {
+        Choices = _ => PubMedQaLoader.Decisions,
+        // The classic multiple-choice benchmark is scored both ways by default: the comparison is the point of the task.
+        DefaultScoring = ScoringSelection.Both,
+    };
 
     private static readonly TrainSplitPromptBuilder Builder = new((pack, sample) => Prompts.PromptPack.Fill(pack.Assistant, sample), "PubMedQA's 3 few-shot examples");
 }
