@@ -90,6 +90,27 @@ public sealed class RunVerbTests
     }
 
     [Fact]
+    public async Task ScoringSelectsHowTheMultipleChoiceTasksAreScoredAndEachModeIsJudgedOnItsOwn()
+    {
+        var output = Directory.CreateTempSubdirectory("bioeval-scoring-").FullName;
+        var (code, _, stderr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--task", "MeQSum", "--limit", "3", "--scoring", "both", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("[MedNLI (likelihood) / tiny-base]", stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().Select(r => (r.GetProperty("task").GetString(), r.GetProperty("scoring").GetString())).Distinct();
+        // MeQSum has no options: it is generated whatever --scoring says.
+        Assert.Equal([("MedNLI", "generate"), ("MedNLI", "likelihood"), ("MeQSum", "generate")], results);
+        var comparisons = doc.RootElement.GetProperty("comparisons").EnumerateArray().Select(c => (c.GetProperty("task").GetString(), c.GetProperty("scoring").GetString())).Distinct();
+        Assert.Equal([("MedNLI", "generate"), ("MedNLI", "likelihood"), ("MeQSum", "generate")], comparisons);
+        Assert.Contains("## Multiple choice vs clinical generation", File.ReadAllText(Path.Combine(output, "report.md")));
+        Assert.Contains("\"scoring\":\"likelihood\",\"likelihood\":{\"choices\":[\"entailment\",\"neutral\",\"contradiction\"]", File.ReadAllText(Path.Combine(output, "predictions.jsonl")));
+
+        var (bad, _, badErr) = await CliProcess.RunAsync("run", "--task", "MedNLI", "--scoring", "likely", "--out", output);
+        Assert.Equal(2, bad);
+        Assert.Contains("--scoring: must be generate, likelihood or both, got 'likely'", badErr);
+    }
+
+    [Fact]
     public async Task AnUnknownOptionIsAUsageErrorWithExitCodeTwo()
     {
         var (code, _, stderr) = await CliProcess.RunAsync("run", "--no-such-option");

@@ -72,6 +72,37 @@ public sealed class ServeRoundTripTests : IAsyncLifetime
         if (taskName == "LongHealth") Assert.Equal(inProcess.PromptBudgets, served.PromptBudgets);
     }
 
+    [Theory]
+    [InlineData("PubMedQA")]
+    [InlineData("MedNLI")]
+    [InlineData("LongHealth")]
+    public async Task LikelihoodScoringThroughServeEqualsTheInProcessEngine(string taskName)
+    {
+        var profile = RunProfile.Load("embedded");
+        var task = TaskCatalog.Select(new TaskEnvironment(profile.Protocol, profile.IcdCodeList), [taskName])[0];
+        var prepared = PreparedTask.Load(task, profile.DatasetPath(task.Name, task.DataFile), profile.Protocol);
+        var options = new EvalOptions(DecodingSettings.Greedy, profile.Protocol, Limit: 3, Concurrency: 8, Scoring: ScoringMode.Likelihood);
+        var ct = TestContext.Current.CancellationToken;
+
+        using var local = new OnnxChatClient("tiny-base", _folder);
+        var inProcess = await TaskEvaluator.EvaluateAsync(prepared, "tiny-base", local, options, cancellationToken: ct);
+        using var remote = (RemoteChatClient)ModelFactory.Create(Remote(tokenizer: true));
+        var served = await TaskEvaluator.EvaluateAsync(prepared, "tiny-base", remote, options, cancellationToken: ct);
+
+        Assert.Equal(inProcess.Predictions.Select(p => (p.Id, p.PromptHash, p.Error is null)), served.Predictions.Select(p => (p.Id, p.PromptHash, p.Error is null)));
+        Assert.Contains(inProcess.Predictions, p => p.Likelihood is not null);
+        foreach (var (a, b) in inProcess.Predictions.Zip(served.Predictions).Where(x => x.First.Likelihood is not null))
+        {
+            Assert.Equal(a.Likelihood!.Choices, b.Likelihood!.Choices);
+            Assert.Equal(a.Likelihood.Tokens, b.Likelihood.Tokens);
+            // The server scores whole sequences, the engine continues a copied cache: float32 rounding apart (1e-3).
+            foreach (var (x, y) in a.Likelihood.Logprobs.Zip(b.Likelihood.Logprobs)) Assert.Equal(x, y, 0.001);
+            // The answer is compared only where the best option leads the next by more than that tolerance.
+            var sorted = a.Likelihood.Logprobs.OrderDescending().ToList();
+            if (sorted.Count < 2 || sorted[0] - sorted[1] > 0.002) Assert.Equal(a.RawOutput, b.RawOutput);
+        }
+    }
+
     [Fact]
     public async Task TheServerCountsTokensAsTheEngineDoes()
     {

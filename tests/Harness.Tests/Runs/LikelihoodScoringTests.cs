@@ -137,6 +137,29 @@ public sealed class LikelihoodScoringTests
             Assert.Equal(new[] { 5, 6 }, result.Predictions.Select(p => p.Likelihood!.Choices.Count).Distinct().Order());
     }
 
+    [Theory]
+    [InlineData("tiny-base", 1)]
+    [InlineData("tiny-bio", 2)]
+    public async Task TheEmbeddedModelsLikelihoodDecisionsDoNotHangOnRounding(string name, int seed)
+    {
+        // The committed PubMedQA (likelihood) snapshots hold on any CPU only if no decision is a near tie: every item's best
+        // option leads the next by far more than float32 rounding between machines (1e-3), summed and per byte.
+        var profile = RunProfile.Load("embedded");
+        var task = TaskCatalog.Select(new TaskEnvironment(profile.Protocol, profile.IcdCodeList), ["PubMedQA"])[0];
+        var prepared = PreparedTask.Load(task, profile.DatasetPath(task.Name, task.DataFile), profile.Protocol);
+        var folder = Models.Tiny.TinyModelCache.Ensure(Path.Combine(BioEval.TestSupport.Repository.Root, ".cache", "models", name), seed);
+        using var model = new OnnxChatClient(name, folder);
+        var result = await TaskEvaluator.EvaluateAsync(prepared, name, model, Likelihood() with { Protocol = profile.Protocol },
+            cancellationToken: TestContext.Current.CancellationToken);
+        Assert.All(result.Predictions, p =>
+        {
+            var l = p.Likelihood!;
+            static double Gap(IEnumerable<double> values) => values.OrderDescending().Take(2).Aggregate((a, b) => a - b);
+            Assert.True(Gap(l.Logprobs) > 1e-3, $"{p.Id}: summed {string.Join(", ", l.Logprobs)}");
+            Assert.True(Gap(l.Logprobs.Select((v, i) => v / System.Text.Encoding.UTF8.GetByteCount(l.Choices[i]))) > 1e-3, $"{p.Id}: per byte");
+        });
+    }
+
     [Fact]
     public void OnlyTheMultipleChoiceTasksHaveOptionsAndPubMedQaIsScoredBothWaysByDefault()
     {

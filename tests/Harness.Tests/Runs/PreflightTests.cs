@@ -33,6 +33,22 @@ public sealed class PreflightTests : IDisposable
     }
 
     [Fact]
+    public async Task LikelihoodScoringOfAServedModelWithoutItsTokenizerIsAProblemBeforeAnythingRuns()
+    {
+        var registry = File("models.json", """
+            { "models": [ { "name": "base", "kind": "openai", "options": { "endpoint": "http://127.0.0.1:9/v1", "model": "m" } }, { "name": "bio", "kind": "oracle" } ],
+              "pairs": [ { "base": "base", "bio": "bio" } ] }
+            """);
+        var mc = File("mc.json", """{"scores": [{"model": "base"}]}""");
+        var problems = await Preflight(new() { ["BIOEVAL_MODELS"] = registry, ["BIOEVAL_TASKS"] = "PubMedQA", ["BIOEVAL_PUBLISHED_MC"] = mc });
+        Assert.True(problems.Count == 2, string.Join("\n", problems));
+        Assert.StartsWith($"BIOEVAL_PUBLISHED_MC: {mc}: scores[0] needs", problems[0]);
+        Assert.Equal($"{registry}:1 model 'base': likelihood scoring (PubMedQA) sends the server token ids split by the model's own tokenizer; give the entry option \"tokenizer\", or run with --scoring generate.", problems[1]);
+        // Generation alone needs no tokenizer.
+        Assert.Empty(await Preflight(new() { ["BIOEVAL_MODELS"] = registry, ["BIOEVAL_TASKS"] = "PubMedQA", ["BIOEVAL_SCORING"] = "generate" }));
+    }
+
+    [Fact]
     public async Task EveryProblemOfDatasetsPacksAndModelsIsFoundAtOnce()
     {
         var registry = File("models.json", """

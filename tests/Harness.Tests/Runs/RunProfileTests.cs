@@ -1,3 +1,4 @@
+using BioEval.Harness.Tasks;
 using BioEval.Harness.Gates;
 using BioEval.Harness.Runs;
 using BioEval.Harness.Statistics;
@@ -48,6 +49,7 @@ public sealed class RunProfileTests
     [InlineData("BIOEVAL_SEED", "1e3", "BIOEVAL_SEED: must be an integer, got '1e3'.")]
     [InlineData("BIOEVAL_DOCUMENT_SEED", "0x10", "BIOEVAL_DOCUMENT_SEED: must be an integer")]
     [InlineData("BIOEVAL_ADJUSTMENT", "bonferroni", "BIOEVAL_ADJUSTMENT: must be holm or bh, got 'bonferroni'.")]
+    [InlineData("BIOEVAL_SCORING", "likelyhood", "BIOEVAL_SCORING: must be generate, likelihood or both, got 'likelyhood' (did you mean likelihood?).")]
     [InlineData("BIOEVAL_GATE", "declines", "BIOEVAL_GATE: must be report, decline, noninferiority or regression, got 'declines' (did you mean decline?).")]
     [InlineData("BIOEVAL_MARGIN", "-0.1", "BIOEVAL_MARGIN: must be at least 0, got -0.1.")]
     [InlineData("BIOEVAL_ALPHA", "1.5", "BIOEVAL_ALPHA: must be in (0, 1), got 1.5.")]
@@ -129,6 +131,14 @@ public sealed class RunProfileTests
         });
         Assert.Equal(System.Numerics.BigInteger.Parse("-123456789012345678901234567890"), p.Decoding.Seed);
         Assert.Equal(System.Numerics.BigInteger.Parse("12345678901234567890"), p.Protocol.DocumentSeed);
+    }
+
+    [Fact]
+    public void TheScoringModeOfTheMultipleChoiceTasksIsAVariable()
+    {
+        Assert.Null(RunProfile.Load("embedded").Scoring);
+        Assert.Equal(ScoringSelection.Both, RunProfile.Load("embedded", new Dictionary<string, string?> { ["BIOEVAL_SCORING"] = "both" }).Scoring);
+        Assert.Equal(ScoringSelection.Likelihood, RunProfile.Load("embedded", new Dictionary<string, string?> { ["BIOEVAL_SCORING"] = "likelihood" }).Scoring);
     }
 
     [Fact]

@@ -118,6 +118,36 @@ public sealed class RemoteChatClientTests
         Assert.Equal(3, server.Bodies.Count);
     }
 
+    [Fact]
+    public async Task LikelihoodRequestsAreRetriedLikeGenerationAndThenScored()
+    {
+        var folder = BioEval.Models.Tiny.TinyModelCache.Ensure(Path.Combine(BioEval.TestSupport.Repository.Root, ".cache", "models", "tiny-base"), 1);
+        var tokenizer = BioEval.Models.Tokenization.HfTokenizer.FromDirectory(folder);
+        var (context, continuations) = BioEval.Models.Onnx.ContinuationScoring.Encode(tokenizer, "Is it?", [" yes"]);
+        var length = context.Count + continuations[0].Count;
+        // The echoed prompt's log-probabilities: null for the first token, as vLLM writes it, then -0.25 each.
+        var echoed = $$$"""{"choices":[{"index":0,"text":"","logprobs":{"token_logprobs":[null{{{string.Concat(Enumerable.Repeat(",-0.25", length - 1))}}}]}}]}""";
+        var server = new StandIn(Status(503), Status(429),
+            () => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(echoed, Encoding.UTF8, "application/json") });
+        using var client = new RemoteChatClient("m", Options(retries: 3) with { TokenizerFolder = folder }, server, retryDelay: TimeSpan.FromMilliseconds(5));
+        var score = Assert.Single(await client.ScoreAsync("Is it?", [" yes"], TestContext.Current.CancellationToken));
+        Assert.Equal(3, server.Bodies.Count);
+        Assert.Equal(continuations[0].Count, score.Tokens);
+        Assert.Equal(-0.25 * continuations[0].Count, score.LogProb, 12);
+    }
+
+    [Fact]
+    public async Task LikelihoodRetriesEndInAServerErrorNotAChanceScore()
+    {
+        var folder = BioEval.Models.Tiny.TinyModelCache.Ensure(Path.Combine(BioEval.TestSupport.Repository.Root, ".cache", "models", "tiny-base"), 1);
+        var server = new StandIn(Status(503, "overloaded"));
+        using var client = new RemoteChatClient("m", Options(retries: 2) with { TokenizerFolder = folder }, server, retryDelay: TimeSpan.FromMilliseconds(5));
+        var e = await Assert.ThrowsAsync<RemoteServerException>(() => client.ScoreAsync("Is it?", [" yes"], TestContext.Current.CancellationToken));
+        Assert.Equal(3, server.Bodies.Count);
+        Assert.Contains("HTTP 503", e.Message);
+        Assert.Contains("3 attempt(s)", e.Message);
+    }
+
     [Theory]
     [InlineData(400)]
     [InlineData(401)]
