@@ -99,6 +99,16 @@ public static class HtmlReport
             }
         }
 
+        var (chapterModels, chapterRows) = ReportText.ChapterRows(byModel.Values);
+        if (chapterRows.Count > 0)
+        {
+            sb.AppendLine($"<h3>Predicted codes by chapter</h3><p class=\"note\">{E(ReportText.ChapterNote)}</p>");
+            sb.AppendLine($"<table class=\"icd-chapters\"><thead><tr><th>Chapter</th><th>Codes</th>{string.Concat(chapterModels.Select(m => $"<th>{E(m)}</th>"))}</tr></thead><tbody>");
+            foreach (var (chapter, cells) in chapterRows)
+                sb.AppendLine($"<tr><td>{E(chapter.Chapter)} {E(chapter.Title)}</td><td>{E(chapter.Codes)}</td>{string.Concat(cells.Select(c => $"<td class=\"num\">{E(c)}</td>"))}</tr>");
+            sb.AppendLine("</tbody></table>");
+        }
+
         var spreads = byModel.Values.Where(r => r.RepeatSpread is { Count: > 0 }).ToList();
         if (spreads.Count > 0)
         {

@@ -60,6 +60,17 @@ public static class MarkdownReport
                     foreach (var s in r.RepeatSpread!)
                         sb.AppendLine(Inv($"| {r.Model} | {s.Metric} | {string.Join(", ", s.Means.Select(m => (m * 100).ToString("F2", CultureInfo.InvariantCulture)))} | {s.StandardDeviation * 100:F2} | {(s.Means.Max() - s.Means.Min()) * 100:F2} |"));
             }
+            var (chapterModels, chapterRows) = ReportText.ChapterRows(byModel.Values);
+            if (chapterRows.Count > 0)
+            {
+                sb.AppendLine();
+                sb.AppendLine(ReportText.ChapterNote);
+                sb.AppendLine();
+                sb.AppendLine($"| Chapter | Codes | {string.Join(" | ", chapterModels)} |");
+                sb.AppendLine($"|---|---|{string.Concat(chapterModels.Select(_ => "---:|"))}");
+                foreach (var (chapter, cells) in chapterRows)
+                    sb.AppendLine($"| {chapter.Chapter} {chapter.Title} | {chapter.Codes} | {string.Join(" | ", cells)} |");
+            }
             var judged = doc.Comparisons.Where(c => c.Label == task).ToList();
             if (judged.Count == 0) continue;
             sb.AppendLine();

@@ -43,6 +43,24 @@ public static class ReportText
         ? "greedy"
         : string.Create(CultureInfo.InvariantCulture, $"sampling (temperature {d.Temperature}, top-p {d.TopP?.ToString(CultureInfo.InvariantCulture) ?? "1"}, seed {d.Seed}, {d.Repeats} repeat(s))");
 
+    /// <summary>
+    /// The chapters of a coding task's predicted codes for its models: rows of chapters where any model predicted a code,
+    /// each cell "predicted (not in table)"; none when the results carry no chapter counts.
+    /// </summary>
+    public static (IReadOnlyList<string> Models, IReadOnlyList<(Metrics.IcdChapterCount Chapter, IReadOnlyList<string> Cells)> Rows) ChapterRows(IEnumerable<TaskModelResult> results)
+    {
+        var withCounts = results.Where(r => r.IcdChapters is not null).ToList();
+        if (withCounts.Count == 0) return ([], []);
+        var chapters = withCounts.SelectMany(r => r.IcdChapters!).Where(c => c.Predicted > 0).Select(c => c.Chapter).ToHashSet(StringComparer.Ordinal);
+        var order = withCounts.SelectMany(r => r.IcdChapters!).Where(c => chapters.Contains(c.Chapter)).DistinctBy(c => c.Chapter)
+            .OrderBy(c => c.Chapter == "none" ? "99" : c.Chapter, StringComparer.Ordinal).ToList();
+        return ([.. withCounts.Select(r => r.Model)], [.. order.Select(c => (c, (IReadOnlyList<string>)[.. withCounts.Select(r =>
+            r.IcdChapters!.FirstOrDefault(x => x.Chapter == c.Chapter) is { } x ? string.Create(CultureInfo.InvariantCulture, $"{x.Predicted} ({x.NotInTable})") : "0 (0)")]))]);
+    }
+
+    /// <summary>What the chapter table's cells mean.</summary>
+    public const string ChapterNote = "Predicted codes per ICD-10-CM chapter, every occurrence counted; in parentheses, those the run's code table does not hold (they fail the valid-code ratio). A code outside every chapter's range is counted under \"none\".";
+
     /// <summary>One row of a task's score table: a pair, a metric both models have, both values and the better side.</summary>
     public sealed record ScoreRow(PairRecord Pair, string Metric, double Base, double Bio, string Better);
 

@@ -38,7 +38,8 @@ public sealed record ResultsDocument(
     /// Version 1 was assembled by hand and never read back; 2 was the first typed contract; 3 adds the spread across
     /// repeats (additions with a default still raise it: a reader of 2 would drop them silently); 4 marks partial
     /// output (<c>complete</c>, <c>incomplete_reason</c>); 5 adds token usage and latency per task × model (<c>usage</c>);
-    /// 6 adds the scoring mode of every result and comparison (<c>scoring</c>: generate or likelihood).
+    /// 6 adds the scoring mode of every result and comparison (<c>scoring</c>: generate or likelihood) and MeDiSumCode's
+    /// per-chapter counts of predicted codes (<c>icd_chapters</c>).
     /// </summary>
     public const int CurrentSchemaVersion = 6;
 }
@@ -83,7 +84,7 @@ public sealed record PairRecord(string Base, string Bio);
 /// (and how many the backend refused for length), the dataset file as given with its SHA-256, the prompt pack's
 /// SHA-256, the seconds taken, the task's metrics (each with its direction and unit), for tasks that pack prompts
 /// to a token budget (LongHealth) the budgets used, for sampling runs with several repeats the spread across them, and
-/// how the answers were obtained (<c>scoring</c>: generated, or the most likely option; a multiple-choice task scored
+/// for a coding task the predicted codes per ICD-10-CM chapter (<c>icd_chapters</c>), how the answers were obtained (<c>scoring</c>: generated, or the most likely option; a multiple-choice task scored
 /// both ways has one result per mode).
 /// </summary>
 public sealed record TaskModelResult(
@@ -103,7 +104,8 @@ public sealed record TaskModelResult(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, int>? PromptBudgets = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RepeatSpread>? RepeatSpread = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UsageSummary? Usage = null,
-    [property: JsonConverter(typeof(JsonStringEnumConverter<Tasks.ScoringMode>))] Tasks.ScoringMode Scoring = Tasks.ScoringMode.Generate)
+    [property: JsonConverter(typeof(JsonStringEnumConverter<Tasks.ScoringMode>))] Tasks.ScoringMode Scoring = Tasks.ScoringMode.Generate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Metrics.IcdChapterCount>? IcdChapters = null)
 {
     /// <summary>The task as reports name it in its mode ("PubMedQA (likelihood)").</summary>
     [JsonIgnore]

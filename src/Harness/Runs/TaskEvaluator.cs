@@ -186,6 +186,7 @@ public static class TaskEvaluator
             Chats = turns,
             PromptBudgets = (task.Builder as IBudgetedPromptBuilder)?.Budgets(context),
             Scoring = options.Scoring,
+            IcdChapters = task.IcdChapters?.Invoke(outputs),
         };
     }
 

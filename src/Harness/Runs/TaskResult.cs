@@ -27,6 +27,9 @@ public sealed record TaskResult(
     /// <summary>The token budgets the task's prompts were packed to for this model (LongHealth), or null.</summary>
     public IReadOnlyDictionary<string, int>? PromptBudgets { get; init; }
 
+    /// <summary>For a coding task, the per-chapter counts of the predicted codes (<see cref="Metrics.IcdChapters"/>); else null.</summary>
+    public IReadOnlyList<Metrics.IcdChapterCount>? IcdChapters { get; init; }
+
     /// <summary>How the answers were obtained: generated, or chosen by likelihood.</summary>
     public ScoringMode Scoring { get; init; } = ScoringMode.Generate;
 

@@ -60,6 +60,9 @@ public sealed record TaskDefinition(
     /// </summary>
     public Func<EvalItem, IReadOnlyList<string>>? Choices { get; init; }
 
+    /// <summary>For a coding task (MeDiSumCode), the per-chapter counts of the codes in a model's raw outputs; null otherwise.</summary>
+    public Func<IEnumerable<string>, IReadOnlyList<IcdChapterCount>>? IcdChapters { get; init; }
+
     /// <summary>The modes a run scores this task in when it does not say (BIOEVAL_SCORING unset).</summary>
     public ScoringSelection DefaultScoring { get; init; } = ScoringSelection.Generate;
 

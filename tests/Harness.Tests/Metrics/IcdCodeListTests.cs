@@ -26,6 +26,28 @@ public sealed class IcdCodeListTests
     }
 
     [Fact]
+    public void ReadsTheCmsFilesInTheirExactFixedColumnLayout()
+    {
+        // icd10cm_order_YYYY.txt: order number (5, zero-padded), space, code (7, left-aligned), space, billable flag,
+        // space, short description (60), space, long description. A seven-character code leaves one space before the flag.
+        var order = Parse(
+            "00001 A00     0 Cholera                                                      Cholera\n" +
+            "00002 A000    1 Cholera due to Vibrio cholerae 01, biovar cholerae           Cholera due to Vibrio cholerae 01, biovar cholerae\n" +
+            "45231 S72001A 1 Fracture of unsp part of neck of right femur, init          Fracture of unspecified part of neck of right femur, initial encounter for closed fracture\n" +
+            "73000 Z3A00   1 Weeks of gestation of pregnancy not specified                Weeks of gestation of pregnancy not specified\n");
+        Assert.Equal(4, order.Count);
+        Assert.True(order.Contains("S72.001A"));
+        Assert.True(order.Contains("Z3A.00"));
+        // icd10cm_codes_YYYY.txt: code (7, left-aligned), space, long description; billable codes only.
+        var codes = Parse(
+            "A000    Cholera due to Vibrio cholerae 01, biovar cholerae\n" +
+            "S72001A Fracture of unspecified part of neck of right femur, initial encounter for closed fracture\n");
+        Assert.Equal(2, codes.Count);
+        Assert.True(codes.Contains("S72001A"));
+        Assert.False(codes.Contains("A00"));
+    }
+
+    [Fact]
     public void ParsesOneCodePerLineWithOrWithoutDotsSkippingBlanksAndComments()
     {
         var list = Parse("# my list\nI10\n\nE11.65\n  S72.001A  \n");

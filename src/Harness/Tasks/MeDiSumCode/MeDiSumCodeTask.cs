@@ -11,9 +11,13 @@ public static class MeDiSumCodeTask
     {
         if (!File.Exists(env.IcdCodeList))
             throw new FileNotFoundException($"MeDiSumCode needs an ICD-10-CM code list for its valid-code ratio: {env.IcdCodeList} does not exist (set BIOEVAL_ICD_CODES).", env.IcdCodeList);
+        var table = IcdCodeList.Load(env.IcdCodeList);
         return new(
             Name, Version: 1, DataFile: "MeDiSumCode.json", Loader: MeDiSumCodeLoader.Instance, PromptPack: Name,
-            FewShot: 1, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [new IcdCodeMetric(IcdCodeList.Load(env.IcdCodeList))],
-            Averaging: Averaging.FirstSampleTwice);
+            FewShot: 1, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [new IcdCodeMetric(table)],
+            Averaging: Averaging.FirstSampleTwice)
+        {
+            IcdChapters = outputs => Metrics.IcdChapters.Count(outputs, table),
+        };
     }
 }
