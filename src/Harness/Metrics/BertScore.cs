@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BioEval.Models.Encoders;
 
 namespace BioEval.Harness.Metrics;
@@ -112,7 +113,7 @@ public static class BertScore
             var c = candidate[i];
             for (var j = 0; j < n; j++)
             {
-                var s = Dot(c, reference[j]);
+                var s = TensorPrimitives.Dot<double>(c, reference[j]);
                 if (s > rowMax[i]) rowMax[i] = s;
                 if (s > columnMax[j]) columnMax[j] = s;
             }
@@ -128,12 +129,5 @@ public static class BertScore
         var sum = 0.0;
         for (var i = 1; i < maxima.Length - 1; i++) sum += maxima[i];
         return sum / (maxima.Length - 2);
-    }
-
-    private static double Dot(double[] a, double[] b)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
     }
 }

@@ -70,6 +70,6 @@ public static partial class EncoderOutputs
             ? $"only {LastHiddenState}, the output of its last layer, {l} (config.json num_hidden_layers)"
             : $"only {LastHiddenState}, and no config.json says which layer that is";
         throw new ArgumentException(
-            $"Layer {layer} is out of range: {modelPath} outputs {which}. Export the model cut to {layer} layers, or with hidden_states.N outputs (see BertEncoder).");
+            $"Layer {layer} is out of range: {modelPath} outputs {which}. Export the model cut to {layer} layers, or with hidden_states.N outputs (see EncoderOutputs).");
     }
 }
