@@ -125,7 +125,36 @@ internal static class BenchVerb
                 $"{{\"requests\":{answered},\"concurrency\":{c},\"latency_ms\":{ms},\"server_latency_ms\":{Math.Round(kept, 3)},\"seconds\":{Math.Round(seconds, 4)},\"ideal_seconds\":{Math.Round(ideal, 4)},\"ratio\":{Math.Round(seconds / ideal, 4)}}}"));
             return 0;
         });
-        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote };
+        var pairs = new Option<int>("--pairs") { Description = "Candidate/reference pairs to score.", DefaultValueFactory = _ => 20_000 };
+        var encoderThreads = new Option<int?>("--threads") { Description = "Intra-op threads for both implementations (default: all cores)." };
+        var encoderModel = new Option<string?>("--model") { Description = "Encoder folder (default: the embedded all-MiniLM-L6-v2)." };
+        var rounds = new Option<int>("--rounds") { Description = "Timed passes per implementation, alternating which goes first; the median is reported.", DefaultValueFactory = _ => 3 };
+        var bertScore = new Command("bertscore", "BERTScore pairs per second of BioEval and of the independent node reference (transformers.js tokenizer, onnxruntime-node) on the same pairs, encoder and threads.")
+        {
+            pairs, encoderThreads, encoderModel, rounds,
+        };
+        bertScore.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var (n, t, k) = (parseResult.GetValue(pairs), parseResult.GetValue(encoderThreads) ?? Environment.ProcessorCount, parseResult.GetValue(rounds));
+            if (n < 1 || t < 1 || k < 1)
+            {
+                Console.Error.WriteLine($"bioeval bench bertscore: --pairs, --threads and --rounds must be at least 1, got {n}, {t} and {k}.");
+                return 2;
+            }
+            var r = await BertScoreBench.RunAsync(n, t, k, parseResult.GetValue(encoderModel), Console.Out.WriteLine, cancellationToken);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bioeval: {r.BioEvalPairsPerSecond:F1} pairs/s ({r.BioEvalSeconds:F2} s)"));
+            Console.Out.WriteLine(r.NodeSeconds is { } s
+                ? string.Create(CultureInfo.InvariantCulture, $"node reference: {r.NodePairsPerSecond:F1} pairs/s ({s:F2} s); largest |F1 difference| {r.MaxF1Difference:G3}")
+                : $"node reference: not run ({r.NodeNote})");
+            if (r.Ratio is { } ratio) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bioeval / node: {ratio:F2}x (goal: at least 1)"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"pairs\":{r.Pairs},\"threads\":{r.Threads},\"bioeval_pairs_s\":{Math.Round(r.BioEvalPairsPerSecond, 2)},\"node_pairs_s\":{Json(r.NodePairsPerSecond)},\"ratio\":{Json(r.Ratio)},\"max_f1_difference\":{Json(r.MaxF1Difference, 9)}}}"));
+            return 0;
+        });
+        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote, bertScore };
         return bench;
     }
+
+    private static string Json(double? value, int digits = 2) =>
+        value is { } v ? Math.Round(v, digits).ToString("R", CultureInfo.InvariantCulture) : "null";
 }

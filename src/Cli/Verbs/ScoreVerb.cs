@@ -1,5 +1,8 @@
 using System.CommandLine;
+using BioEval.Harness.Metrics;
+using BioEval.Harness.Runs;
 using BioEval.Harness.Scoring;
+using BioEval.Models.Encoders;
 
 namespace BioEval.Cli.Verbs;
 
@@ -10,7 +13,7 @@ internal static class ScoreVerb
     {
         var metric = new Option<string>("--metric")
         {
-            Description = $"Metric to compute: {string.Join(", ", ScoreFile.Metrics.Select(m => m.Name))}.",
+            Description = $"Metric to compute: {string.Join(", ", ScoreFile.MetricNames)}.",
             Required = true,
         };
         var input = new Option<string>("--input")
@@ -22,12 +25,47 @@ internal static class ScoreVerb
         {
             Description = "ICD-10-CM code list (CMS codes or order file, or one code per line); adds valid_ratio for icd.",
         };
+        var model = new Option<string?>("--model")
+        {
+            Description = $"bertscore: encoder folder (model.onnx and tokenizer.json or vocab.txt); default: the embedded {EmbeddedMiniLm.Name}, extracted into {EmbeddedMiniLm.RelativeDir}.",
+        };
+        var layer = new Option<int?>("--layer") { Description = "bertscore: the hidden layer whose states are compared (default: the model's last)." };
+        var threads = new Option<int?>("--threads") { Description = "bertscore: intra-op threads of the encoder (default: all cores)." };
         var command = new Command("score", "Score predictions against references with one metric; writes one JSON line per input line.")
         {
-            metric, input, codes,
+            metric, input, codes, model, layer, threads,
         };
-        command.SetAction(parseResult => ScoreFile.Run(
-            parseResult.GetValue(metric)!, parseResult.GetValue(input)!, Console.Out, Console.Error, parseResult.GetValue(codes)));
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var name = parseResult.GetValue(metric)!;
+            var (modelDir, layerNumber, threadCount) = (parseResult.GetValue(model), parseResult.GetValue(layer), parseResult.GetValue(threads));
+            if (name != BertScore.Name)
+            {
+                if (modelDir is not null || layerNumber is not null || threadCount is not null)
+                {
+                    Console.Error.WriteLine($"bioeval score: --model, --layer and --threads go with --metric {BertScore.Name}.");
+                    return ExitCodes.BadInput;
+                }
+                return ScoreFile.Run(name, parseResult.GetValue(input)!, Console.Out, Console.Error, parseResult.GetValue(codes));
+            }
+            if (parseResult.GetValue(codes) is not null)
+            {
+                Console.Error.WriteLine("bioeval score: --codes goes with --metric icd.");
+                return ExitCodes.BadInput;
+            }
+            if (threadCount < 1)
+            {
+                Console.Error.WriteLine($"bioeval score: --threads must be at least 1, got {threadCount}.");
+                return ExitCodes.BadInput;
+            }
+            var options = new BertEncoderOptions { Layer = layerNumber, IntraOpNumThreads = threadCount ?? 0 };
+            return await ScoreFile.RunBertScoreAsync(parseResult.GetValue(input)!,
+                () => BertEncoder.Open(EncoderFolder(modelDir), options), Console.Out, Console.Error, cancellationToken);
+        });
         return command;
     }
+
+    /// <summary>The folder of <c>--model</c>, else the embedded encoder, extracted below the repository or the installed tool's folder.</summary>
+    public static string EncoderFolder(string? model) =>
+        model ?? EmbeddedMiniLm.Ensure(Path.Combine(RepoPaths.Root(), EmbeddedMiniLm.RelativeDir));
 }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BioEval.Harness.Datasets;
 using BioEval.Harness.Metrics;
+using BioEval.Models.Encoders;
 
 namespace BioEval.Harness.Scoring;
 
@@ -13,7 +14,8 @@ namespace BioEval.Harness.Scoring;
 /// <remarks>
 /// Adding a metric is one more <see cref="Entry"/> in <see cref="Metrics"/>. The output fields are the metric's
 /// <see cref="ISampleMetric.Outputs"/> in order, after "id" (echoed as given, string or number). The whole file is
-/// validated before anything is written, so bad input yields no partial output.
+/// validated before anything is written, so bad input yields no partial output. BERTScore, which needs an encoder and
+/// scores in batches, runs through <see cref="RunBertScoreAsync"/> instead.
 /// </remarks>
 public static class ScoreFile
 {
@@ -48,6 +50,12 @@ public static class ScoreFile
             Parse: new Tasks.NER.MentionListParser("none").Parse, Fields: ["ner_p", "ner_r", "ner_f1"]),
     ];
 
+    /// <summary>The per-example fields of <c>--metric bertscore</c>, after "id".</summary>
+    public static readonly IReadOnlyList<string> BertScoreFields = ["bertscore_p", "bertscore_r", "bertscore_f1"];
+
+    /// <summary>Every <c>--metric</c> value: the <see cref="Metrics"/> and <see cref="BertScore.Name"/>.</summary>
+    public static IReadOnlyList<string> MetricNames => [.. Metrics.Select(m => m.Name), BertScore.Name];
+
     private static readonly JsonWriterOptions Compact = new()
     {
         Indented = false,
@@ -63,7 +71,9 @@ public static class ScoreFile
         var entry = Metrics.FirstOrDefault(m => string.Equals(m.Name, metric, StringComparison.Ordinal));
         if (entry is null)
         {
-            error.WriteLine($"Unknown metric '{metric}'; expected one of: {string.Join(", ", Metrics.Select(m => m.Name))}.");
+            error.WriteLine(metric == BertScore.Name
+                ? $"Metric '{metric}' needs an encoder; it runs through {nameof(RunBertScoreAsync)}."
+                : $"Unknown metric '{metric}'; expected one of: {string.Join(", ", MetricNames)}.");
             return BadInput;
         }
         if (!File.Exists(inputPath))
@@ -77,12 +87,8 @@ public static class ScoreFile
             var codes = codeListPath is null ? null : IcdCodeList.Load(codeListPath);
             var scorer = entry.Create(codes);
             var lines = new List<string>();
-            var lineNumber = 0;
-            foreach (var line in File.ReadLines(inputPath))
+            foreach (var (record, lineNumber) in Records(inputPath, entry.ReferenceIsList, entry.Name))
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                var record = ParseRecord(line, entry, inputPath, lineNumber);
                 var parsed = entry.Parse is null ? record.Prediction : entry.Parse(record.Prediction);
                 IReadOnlyDictionary<string, double> values;
                 try
@@ -106,9 +112,67 @@ public static class ScoreFile
         }
     }
 
+    /// <summary>
+    /// BERTScore of every record's prediction (candidate) against its reference, one line
+    /// <c>{"id","bertscore_p","bertscore_r","bertscore_f1"}</c> per record. The whole file is read and checked first;
+    /// only then is <paramref name="openEncoder"/> called (loading a model takes a while), and the encoder disposed at
+    /// the end when it is disposable. Returns <see cref="Ok"/> or <see cref="BadInput"/> (bad file, or an encoder
+    /// folder or option the encoder refuses: its message is written).
+    /// </summary>
+    public static async Task<int> RunBertScoreAsync(
+        string inputPath, Func<ITokenEncoder> openEncoder, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(openEncoder);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (!File.Exists(inputPath))
+        {
+            error.WriteLine($"Input file '{inputPath}' does not exist.");
+            return BadInput;
+        }
+        ITokenEncoder? encoder = null;
+        try
+        {
+            var records = Records(inputPath, referenceIsList: false, BertScore.Name).Select(r => r.Record).ToList();
+            encoder = openEncoder();
+            var scores = await BertScore.ScoreAsync([.. records.Select(r => (r.Prediction, r.Sample.Reference))], encoder, cancellationToken)
+                .ConfigureAwait(false);
+            for (var i = 0; i < records.Count; i++)
+            {
+                var values = new Dictionary<string, double>
+                {
+                    [BertScoreFields[0]] = scores[i].Precision, [BertScoreFields[1]] = scores[i].Recall, [BertScoreFields[2]] = scores[i].F1,
+                };
+                output.WriteLine(FormatLine(records[i].Id, BertScoreFields, values));
+            }
+            return Ok;
+        }
+        catch (Exception e) when (Runs.UserErrors.Is(e))
+        {
+            error.WriteLine(e.Message);
+            return BadInput;
+        }
+        finally
+        {
+            (encoder as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>The records of a file with their line numbers, blank lines skipped; a bad line throws naming file:line.</summary>
+    private static IEnumerable<(Record Record, int Line)> Records(string path, bool referenceIsList, string metric)
+    {
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            yield return (ParseRecord(line, referenceIsList, metric, path, lineNumber), lineNumber);
+        }
+    }
+
     private sealed record Record(JsonElement Id, string Prediction, Sample Sample);
 
-    private static Record ParseRecord(string line, Entry entry, string path, int lineNumber)
+    private static Record ParseRecord(string line, bool referenceIsList, string metric, string path, int lineNumber)
     {
         string Where() => $"{path}:{lineNumber}";
         JsonElement root;
@@ -134,17 +198,17 @@ public static class ScoreFile
 
         var idText = id.ValueKind == JsonValueKind.String ? Text(id, "id") : id.GetRawText();
         var empty = new Dictionary<string, string>();
-        if (!entry.ReferenceIsList)
+        if (!referenceIsList)
         {
             if (reference.ValueKind != JsonValueKind.String)
                 throw new FormatException(
-                    $"{Where()}: field 'reference' must be a string for metric '{entry.Name}', found {Kind(reference)}.");
+                    $"{Where()}: field 'reference' must be a string for metric '{metric}', found {Kind(reference)}.");
             return new Record(id, Text(prediction, "prediction"), new Sample(idText, empty, Text(reference, "reference")));
         }
 
         if (reference.ValueKind != JsonValueKind.Array)
             throw new FormatException(
-                $"{Where()}: field 'reference' must be an array of strings for metric '{entry.Name}', found {Kind(reference)}.");
+                $"{Where()}: field 'reference' must be an array of strings for metric '{metric}', found {Kind(reference)}.");
         var items = new List<string>();
         var index = 0;
         foreach (var item in reference.EnumerateArray())

@@ -15,29 +15,6 @@ public static class TinyModelCache
     public static string Ensure(string dir, BigInteger seed)
     {
         var stamp = $"{typeof(TinyModelBuilder).Assembly.ManifestModule.ModuleVersionId}/seed {seed}";
-        var stampPath = Path.Combine(dir, StampFile);
-        if (File.Exists(stampPath) && File.ReadAllText(stampPath) == stamp) return dir;
-
-        var parent = Path.GetDirectoryName(Path.GetFullPath(dir))!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(dir)}.{Guid.NewGuid():N}");
-        TinyModelBuilder.Write(staging, seed);
-        File.WriteAllText(Path.Combine(staging, StampFile), stamp);
-        try
-        {
-            if (Directory.Exists(dir))
-            {
-                var old = staging + ".old";
-                Directory.Move(dir, old);
-                Directory.Delete(old, recursive: true);
-            }
-            Directory.Move(staging, dir);
-        }
-        catch (IOException) when (File.Exists(stampPath) && File.ReadAllText(stampPath) == stamp)
-        {
-            // Another process put the same model in place first.
-            Directory.Delete(staging, recursive: true);
-        }
-        return dir;
+        return StampedFolder.Ensure(dir, StampFile, stamp, staging => TinyModelBuilder.Write(staging, seed));
     }
 }

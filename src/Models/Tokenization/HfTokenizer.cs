@@ -75,6 +75,12 @@ public sealed class HfTokenizer
     /// <summary>Ids that end generation: EOS, then the end-of-turn tokens the files know (&lt;|eot_id|&gt;, &lt;|im_end|&gt;, &lt;end_of_turn&gt; ...).</summary>
     public IReadOnlyList<int> EosTokenIds { get; }
 
+    /// <summary>The ids <see cref="Encode"/> puts before the text when special tokens are asked for (BERT: [CLS]).</summary>
+    public IReadOnlyList<int> SpecialPrefixIds => _prefix;
+
+    /// <summary>The ids <see cref="Encode"/> puts after the text when special tokens are asked for (BERT: [SEP]).</summary>
+    public IReadOnlyList<int> SpecialSuffixIds => _suffix;
+
     /// <summary>The id of a token text (added tokens first, then the vocabulary), or null.</summary>
     public int? TokenToId(string token) =>
         _added.TryGetValue(token, out var t) ? t.Id : _vocab.TryGetValue(token, out var id) ? id : null;

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BioEval.Harness.Metrics;
+using BioEval.Harness.Runs;
+using BioEval.Models.Encoders;
+
+namespace BioEval.Cli.Verbs;
+
+/// <summary>
+/// <c>bioeval bench bertscore</c>: BERTScore pairs per second of BioEval (<see cref="BertScore"/> over
+/// <see cref="BertEncoder"/>) and of the independent reference, tools/reference/bertscore.mjs (transformers.js's tokenizer
+/// and onnxruntime-node), on the same generated pairs, the same encoder folder and the same intra-op thread count, CPU
+/// only. Each side loads its model and runs a warm-up pass first, untimed; the time covers tokenizing, encoding and
+/// scoring. Every text is distinct, so neither side gains from its cache of seen texts.
+/// </summary>
+internal static class BertScoreBench
+{
+    /// <summary>The measured figures; the node side is null (with the reason) where it could not run.</summary>
+    public sealed record Result(int Pairs, int Threads, double BioEvalSeconds, double? NodeSeconds, string? NodeNote, double? MaxF1Difference)
+    {
+        public double BioEvalPairsPerSecond => Pairs / BioEvalSeconds;
+        public double? NodePairsPerSecond => NodeSeconds is { } s ? Pairs / s : null;
+        public double? Ratio => NodePairsPerSecond is { } n ? BioEvalPairsPerSecond / n : null;
+    }
+
+    private static readonly string[] Words =
+    [
+        "patient", "admitted", "with", "chest", "pain", "shortness", "of", "breath", "and", "fever", "the", "was", "treated",
+        "intravenous", "antibiotics", "for", "pneumonia", "history", "type", "2", "diabetes", "hypertension", "no", "known",
+        "allergies", "creatinine", "rose", "to", "1.6", "mg/dL", "returned", "baseline", "discharged", "home", "on", "oral",
+        "amoxicillin", "follow", "up", "in", "one", "week", "blood", "cultures", "negative", "echocardiogram", "showed",
+        "normal", "ejection", "fraction", "she", "he", "denies", "nausea", "vomiting", "abdominal", "tenderness", "right",
+        "lower", "quadrant", "CT", "scan", "appendicitis", "underwent", "laparoscopic", "appendectomy", "uneventful",
+        "recovery", "metformin", "500", "mg", "twice", "daily", "aspirin", "81", "atorvastatin", "heart", "rate", "110",
+        "bpm", "oxygen", "saturation", "92%", "room", "air", "wheezing", "asthma", "exacerbation", "prednisone", "taper",
+    ];
+
+    /// <summary>Pairs of 5 to 60 words each from a clinical vocabulary, every text distinct (fixed seed).</summary>
+    public static IReadOnlyList<(string Candidate, string Reference)> Pairs(int count)
+    {
+        var random = new Random(1);
+        string Text(int i) => $"Note {i}: " + string.Join(' ', Enumerable.Range(0, random.Next(5, 61)).Select(_ => Words[random.Next(Words.Length)])) + ".";
+        return [.. Enumerable.Range(0, count).Select(i => (Text(2 * i), Text(2 * i + 1)))];
+    }
+
+    public static async Task<Result> RunAsync(int pairCount, int threads, int rounds, string? modelDir, Action<string> log, CancellationToken cancellationToken)
+    {
+        var pairs = Pairs(pairCount);
+        var folder = ScoreVerb.EncoderFolder(modelDir);
+        log($"encoder: {Path.GetFullPath(folder)}; {pairCount} pairs, {threads} intra-op thread(s), CPU, {rounds} round(s)");
+
+        // Rounds alternate which side goes first, so a change in machine load hits both; each side's median is kept.
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        IReadOnlyList<BertScoreValue> scores = [];
+        double[]? nodeF1 = null;
+        string? note = null;
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var side = 0; side < 2; side++)
+            {
+                if ((side == 0) == (round % 2 == 0))
+                {
+                    (var seconds, scores) = await TimeBioEvalAsync(folder, pairs, threads, log, cancellationToken);
+                    ours.Add(seconds);
+                    log(FormattableString.Invariant($"round {round + 1}: bioeval {pairCount / seconds:F1} pairs/s"));
+                }
+                else if (note is null)
+                {
+                    (var seconds, nodeF1, note) = RunNode(folder, pairs, threads);
+                    if (seconds is { } s)
+                    {
+                        theirs.Add(s);
+                        log(FormattableString.Invariant($"round {round + 1}: node {pairCount / s:F1} pairs/s"));
+                    }
+                }
+            }
+        }
+        double? difference = nodeF1 is null ? null : scores.Select((s, i) => Math.Abs(s.F1 - nodeF1[i])).Max();
+        return new Result(pairCount, threads, Median(ours), theirs.Count == 0 ? null : Median(theirs), note, difference);
+    }
+
+    /// <summary>Seconds to score <paramref name="pairs"/> with a freshly opened encoder (so its cache holds none of them), after a warm-up.</summary>
+    private static async Task<(double Seconds, IReadOnlyList<BertScoreValue> Scores)> TimeBioEvalAsync(
+        string folder, IReadOnlyList<(string Candidate, string Reference)> pairs, int threads, Action<string> log, CancellationToken cancellationToken)
+    {
+        var options = new BertEncoderOptions
+        {
+            IntraOpNumThreads = int.Parse(Environment.GetEnvironmentVariable("X_INTRA") ?? threads.ToString()),
+            ParallelBatches = int.Parse(Environment.GetEnvironmentVariable("X_PAR") ?? "1"),
+            MaxBatchSize = int.Parse(Environment.GetEnvironmentVariable("X_BS") ?? "64"),
+            MaxBatchTokens = int.Parse(Environment.GetEnvironmentVariable("X_BT") ?? "8192"),
+            PreferCuda = false, Log = log,
+        };
+        using var encoder = BertEncoder.Open(folder, options);
+        await BertScore.ScoreAsync([("A warm-up pass, not timed.", "Chest pain.")], encoder, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var scores = await BertScore.ScoreAsync(pairs, encoder, cancellationToken);
+        return (clock.Elapsed.TotalSeconds, scores);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static (double? Seconds, double[]? F1, string? Note) RunNode(string folder, IReadOnlyList<(string Candidate, string Reference)> pairs, int threads)
+    {
+        var root = RepoPaths.FindRoot(Directory.GetCurrentDirectory()) ?? RepoPaths.FindRoot();
+        if (root is null) return (null, null, "not in a BioEval checkout (tools/reference/bertscore.mjs)");
+        var modules = Path.Combine(root, ".cache", "reference", "node_modules");
+        foreach (var package in new[] { "@huggingface/transformers", "onnxruntime-node" })
+            if (!File.Exists(Path.Combine(modules, package, "package.json")))
+                return (null, null, $"npm package {package} is not installed in .cache/reference; run tools/reference/fetch.sh");
+
+        var pairsFile = Path.Combine(Path.GetTempPath(), $"bioeval-bertscore-bench-{Guid.NewGuid():N}.json");
+        File.WriteAllText(pairsFile, JsonSerializer.Serialize(pairs.Select(p => new[] { p.Candidate, p.Reference })));
+        try
+        {
+            var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { Path.Combine(root, "tools", "reference", "bertscore.mjs"), folder, pairsFile, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                psi.ArgumentList.Add(a);
+            Process? process;
+            try
+            {
+                process = Process.Start(psi);
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                process = null;
+            }
+            if (process is null) return (null, null, "node is not installed");
+            using (process)
+            {
+                var stdout = process.StandardOutput.ReadToEndAsync();
+                var stderr = process.StandardError.ReadToEndAsync();
+                process.WaitForExit();
+                if (process.ExitCode != 0) return (null, null, $"node bertscore.mjs exited with {process.ExitCode}: {stderr.Result.Trim()}");
+                using var doc = JsonDocument.Parse(stdout.Result);
+                var f1 = doc.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("f").GetDouble()).ToArray();
+                return (doc.RootElement.GetProperty("seconds").GetDouble(), f1, null);
+            }
+        }
+        finally
+        {
+            File.Delete(pairsFile);
+        }
+    }
+}
