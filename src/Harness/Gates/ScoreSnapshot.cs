@@ -42,7 +42,7 @@ public sealed class ScoreSnapshot(string path)
         {
             if (!snapshot.TryGetValue(m.Name, out var expected) || !actual.TryGetValue(m.Name, out var value)) continue;
             var worse = m.Direction == MetricDirection.HigherIsBetter ? expected - value : value - expected;
-            if (worse > tolerance) declines.Add(new ScoreDecline(model, m.Name, expected, value));
+            if (worse > Math.Max(tolerance, m.Tolerance)) declines.Add(new ScoreDecline(model, m.Name, expected, value));
         }
         return declines;
     }

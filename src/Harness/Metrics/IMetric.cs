@@ -18,12 +18,16 @@ public enum MetricDirection
 /// multiple comparisons over the run's headline metrics): the metrics the study reports per task.</param>
 /// <param name="PerSample">Whether the task score is the mean of per-sample values, so that paired statistics on
 /// the per-sample values test it (false for micro averages over summed counts).</param>
+/// <param name="Tolerance">How far the value may move between machines: 0 for exact counts and string metrics, the
+/// float rounding of its kernels for a model-based metric (an encoder's embeddings differ across CPU instruction sets).
+/// Score snapshots allow at least this much.</param>
 public sealed record MetricInfo(
     string Name,
     MetricDirection Direction = MetricDirection.HigherIsBetter,
     string Unit = MetricInfo.Fraction,
     bool Headline = false,
-    bool PerSample = true)
+    bool PerSample = true,
+    double Tolerance = 0)
 {
     /// <summary>Values from 0 to 1 (accuracies, F-measures, ratios); reports show them in percent.</summary>
     public const string Fraction = "fraction";

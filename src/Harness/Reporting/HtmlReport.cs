@@ -61,6 +61,8 @@ public static class HtmlReport
         sb.AppendLine($"<h2>{E(label)}</h2>");
         sb.AppendLine(Inv($"<p class=\"note\">Task version {any.TaskVersion}; {any.Samples} samples ({any.Prompts} prompts); dataset <code>{E(any.DatasetFile)}</code> (sha256 <code>{any.DatasetSha256[..12]}</code>); prompt pack sha256 <code>{any.PromptPackSha256[..12]}</code>.</p>"));
 
+        foreach (var line in ReportText.MetricModels(byModel.Values)) sb.AppendLine($"<p class=\"note metric-model\">{E(line)}</p>");
+
         var judged = doc.Comparisons.Where(c => c.Label == label).ToList();
         if (judged.Count > 0)
         {

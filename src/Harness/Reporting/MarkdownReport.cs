@@ -39,6 +39,11 @@ public static class MarkdownReport
             sb.AppendLine(Inv($"## {task}"));
             sb.AppendLine();
             sb.AppendLine(Inv($"Task version {any.TaskVersion}, {any.Samples} samples ({any.Prompts} prompts), dataset `{any.DatasetFile}` (sha256 {any.DatasetSha256[..12]}), prompt pack sha256 {any.PromptPackSha256[..12]}."));
+            foreach (var line in ReportText.MetricModels(byModel.Values))
+            {
+                sb.AppendLine();
+                sb.AppendLine(line);
+            }
             var rejections = byModel.Values.Where(r => r.RejectedPrompts > 0).ToList();
             if (rejections.Count > 0) sb.AppendLine();
             foreach (var rejected in rejections)

@@ -54,8 +54,26 @@ public static class ReportText
         var chapters = withCounts.SelectMany(r => r.IcdChapters!).Where(c => c.Predicted > 0).Select(c => c.Chapter).ToHashSet(StringComparer.Ordinal);
         var order = withCounts.SelectMany(r => r.IcdChapters!).Where(c => chapters.Contains(c.Chapter)).DistinctBy(c => c.Chapter)
             .OrderBy(c => c.Chapter == "none" ? "99" : c.Chapter, StringComparer.Ordinal).ToList();
-        return ([.. withCounts.Select(r => r.Model)], [.. order.Select(c => (c, (IReadOnlyList<string>)[.. withCounts.Select(r =>
-            r.IcdChapters!.FirstOrDefault(x => x.Chapter == c.Chapter) is { } x ? string.Create(CultureInfo.InvariantCulture, $"{x.Predicted} ({x.NotInTable})") : "0 (0)")]))]);
+        IReadOnlyList<string> Cells(Metrics.IcdChapterCount c) => [.. withCounts.Select(r =>
+            r.IcdChapters!.FirstOrDefault(x => x.Chapter == c.Chapter) is { } x ? string.Create(CultureInfo.InvariantCulture, $"{x.Predicted} ({x.NotInTable})") : "0 (0)")];
+        return ([.. withCounts.Select(r => r.Model)], [.. order.Select(c => (c, Cells(c)))]);
+    }
+
+    /// <summary>
+    /// The models behind a task's model-based metrics, in one sentence per model ("BERTScore: all-MiniLM-L6-v2,
+    /// last_hidden_state, model.onnx sha256 …"), so nobody reads one encoder's scores as another's; empty when none.
+    /// </summary>
+    public static IReadOnlyList<string> MetricModels(IEnumerable<TaskModelResult> results) =>
+        [.. results.SelectMany(r => r.MetricModels ?? []).DistinctBy(m => (m.Metric, m.Name, m.Detail, string.Join(",", m.Files.Values))).Select(Describe)];
+
+    private static string Describe(Metrics.MetricModel m)
+    {
+        var metric = m.Metric == "bertscore" ? "BERTScore" : m.Metric;
+        var hash = m.Files.TryGetValue("model.onnx", out var sha) ? $" (model.onnx sha256 {sha[..12]})" : "";
+        var caveat = m.Metric == "bertscore" && !m.Name.Contains("scibert", StringComparison.OrdinalIgnoreCase)
+            ? "; the study's figures use SciBERT (allenai/scibert_scivocab_uncased, layer 8), so these values are not comparable with them."
+            : ".";
+        return $"{metric} computed with {m.Name}, {m.Detail}{hash}{caveat}";
     }
 
     /// <summary>What the chapter table's cells mean.</summary>

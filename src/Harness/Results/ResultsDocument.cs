@@ -39,7 +39,8 @@ public sealed record ResultsDocument(
     /// repeats (additions with a default still raise it: a reader of 2 would drop them silently); 4 marks partial
     /// output (<c>complete</c>, <c>incomplete_reason</c>); 5 adds token usage and latency per task × model (<c>usage</c>);
     /// 6 adds the scoring mode of every result and comparison (<c>scoring</c>: generate or likelihood) and MeDiSumCode's
-    /// per-chapter counts of predicted codes (<c>icd_chapters</c>).
+    /// per-chapter counts of predicted codes (<c>icd_chapters</c>) and the models behind model-based metrics
+    /// (<c>metric_models</c>: BERTScore's encoder, UMLS's lexicon, each with its files' SHA-256).
     /// </summary>
     public const int CurrentSchemaVersion = 6;
 }
@@ -105,7 +106,8 @@ public sealed record TaskModelResult(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RepeatSpread>? RepeatSpread = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] UsageSummary? Usage = null,
     [property: JsonConverter(typeof(JsonStringEnumConverter<Tasks.ScoringMode>))] Tasks.ScoringMode Scoring = Tasks.ScoringMode.Generate,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Metrics.IcdChapterCount>? IcdChapters = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Metrics.IcdChapterCount>? IcdChapters = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Metrics.MetricModel>? MetricModels = null)
 {
     /// <summary>The task as reports name it in its mode ("PubMedQA (likelihood)").</summary>
     [JsonIgnore]

@@ -29,7 +29,13 @@ public sealed class BenchmarkSession : IAsyncDisposable
         Profile = profile;
         Progress = progress;
         Registry = Collect(() => ModelRegistry.Load(profile.ModelsFile)) ?? new ModelRegistry([], []);
-        Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, Collect(profile.PackFiles)) { RestrictedTasks = profile.RestrictedTasks };
+        Resources = profile.BertScoreModel switch
+        {
+            "none" => new Metrics.MetricResources(null),
+            null => new Metrics.MetricResources(() => Models.Encoders.EmbeddedMiniLm.Ensure(Path.Combine(RepoPaths.Root(), Models.Encoders.EmbeddedMiniLm.RelativeDir)), profile.BertScoreLayer),
+            var folder => new Metrics.MetricResources(() => folder, profile.BertScoreLayer),
+        };
+        Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, Collect(profile.PackFiles)) { RestrictedTasks = profile.RestrictedTasks, Resources = Resources };
         Tasks = [.. (profile.Tasks is { Count: > 0 } names ? names : TaskCatalog.Names)
             .Select(name => Collect(() => TaskCatalog.Select(Environment, [name])[0])).OfType<TaskDefinition>()];
         Lock = OutputLock.Acquire(profile.OutputDir);
@@ -101,6 +107,13 @@ public sealed class BenchmarkSession : IAsyncDisposable
                     problems.Add($"{where}: {e.Message}");
                 }
         }
+        if (Profile.BertScoreModel is { } encoder and not "none" && Tasks.Any(t => t.BatchMetrics.Count > 0))
+        {
+            if (!File.Exists(Path.Combine(encoder, "model.onnx")))
+                problems.Add($"BIOEVAL_BERTSCORE_MODEL: {encoder} holds no model.onnx (export the encoder to ONNX; see README, BERTScore).");
+            if (!File.Exists(Path.Combine(encoder, "tokenizer.json")) && !File.Exists(Path.Combine(encoder, "vocab.txt")))
+                problems.Add($"BIOEVAL_BERTSCORE_MODEL: {encoder} holds neither tokenizer.json nor vocab.txt.");
+        }
         if (Profile.PublishedMultipleChoice is { } mc)
             try
             {
@@ -138,6 +151,9 @@ public sealed class BenchmarkSession : IAsyncDisposable
     private PreparedTask Prepare(TaskDefinition task) =>
         _prepared.GetOrAdd(task.Name, _ => new Lazy<PreparedTask>(() =>
             PreparedTask.Load(task, Profile.DatasetPath(task.Name, task.DataFile), Profile.Protocol, Environment.Pack(task.PromptPack)))).Value;
+
+    /// <summary>The model-based metrics' resources (BERTScore's encoder), opened on first use and disposed with the session.</summary>
+    public Metrics.MetricResources Resources { get; }
 
     /// <summary>The output folder's lock: no other run writes there while this session lives.</summary>
     public OutputLock Lock { get; }
@@ -251,6 +267,7 @@ public sealed class BenchmarkSession : IAsyncDisposable
     {
         foreach (var m in _models.Values.Where(m => m.IsValueCreated)) m.Value.Dispose();
         _oneAtATime.Dispose();
+        Resources.Dispose();
         Lock.Dispose();
         return ValueTask.CompletedTask;
     }

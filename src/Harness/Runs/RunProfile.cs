@@ -63,6 +63,8 @@ public sealed partial record RunProfile(
         ["BIOEVAL_STATS_SEED"] = "seed of the statistics' resampling (default 1)",
         ["BIOEVAL_RESTRICTED"] = "tasks whose data is under a data use agreement, text withheld from reports and logs (default MedNLI,ProblemSummary,MeDiSumQA,MeDiSumCode; none: no task)",
         ["BIOEVAL_SHOW_RESTRICTED_TEXT"] = "true: do not withhold restricted datasets' text from reports and logs (a private machine only)",
+        ["BIOEVAL_BERTSCORE_MODEL"] = "BERTScore's encoder: an exported BERT-family ONNX folder (default: the embedded all-MiniLM-L6-v2; none: no BERTScore)",
+        ["BIOEVAL_BERTSCORE_LAYER"] = "the encoder layer BERTScore reads, for exports with per-layer hidden states (SciBERT: 8; default: the last)",
         ["BIOEVAL_SCORING"] = "multiple-choice tasks (PubMedQA, MedNLI, LongHealth): generate, likelihood or both (default: generate for the CLUE tasks, both for PubMedQA)",
         ["BIOEVAL_PUBLISHED_MC"] = "JSON file of multiple-choice scores published for the models (their papers or cards), shown beside BioEval's in the reports",
         ["BIOEVAL_PUBLISHED_SCORES"] = "CLUE published scores shown beside BioEval's in report.html (default ../shared/reference/clue-published-scores.json when present; none: off)",
@@ -194,6 +196,8 @@ public sealed partial record RunProfile(
         var margin = r.Double("BIOEVAL_MARGIN", min: 0) ?? 0.01;
         var scoring = r.Choice("BIOEVAL_SCORING", ScoringModes.Choices);
         var publishedMc = r.Path("BIOEVAL_PUBLISHED_MC", mustExist: true);
+        var bertScoreModel = r.Get("BIOEVAL_BERTSCORE_MODEL") is "none" ? "none" : r.Path("BIOEVAL_BERTSCORE_MODEL", mustExist: true);
+        var bertScoreLayer = r.Int("BIOEVAL_BERTSCORE_LAYER", min: 1);
         var statistics = new StatisticsOptions(
             Resamples: r.Int("BIOEVAL_RESAMPLES", min: 1) ?? StatisticsOptions.Default.Resamples,
             Seed: SeedValue.Low64Bits(r.Seed("BIOEVAL_STATS_SEED") ?? StatisticsOptions.Default.Seed),
@@ -238,6 +242,8 @@ public sealed partial record RunProfile(
             PublishedScores = published,
             Scoring = scoring,
             PublishedMultipleChoice = publishedMc,
+            BertScoreModel = bertScoreModel,
+            BertScoreLayer = bertScoreLayer,
             RestrictedTasks = restricted is null ? BioEval.Harness.Tasks.TaskCatalog.DefaultRestricted : restricted.ToHashSet(StringComparer.Ordinal),
             ShowRestrictedText = showRestricted,
         };
@@ -262,6 +268,12 @@ public sealed partial record RunProfile(
 
     /// <summary>The CLUE published scores file report.html compares with, or null (BIOEVAL_PUBLISHED_SCORES).</summary>
     public string? PublishedScores { get; init; }
+
+    /// <summary>BERTScore's encoder folder (BIOEVAL_BERTSCORE_MODEL): null for the embedded all-MiniLM-L6-v2, "none" for no BERTScore.</summary>
+    public string? BertScoreModel { get; init; }
+
+    /// <summary>The encoder layer BERTScore reads (BIOEVAL_BERTSCORE_LAYER); null: the model's last.</summary>
+    public int? BertScoreLayer { get; init; }
 
     /// <summary>The scoring modes asked of the multiple-choice tasks (BIOEVAL_SCORING); null: each task's default.</summary>
     public ScoringSelection? Scoring { get; init; }

@@ -109,7 +109,7 @@ public static class RunStore
                 r.Task, r.TaskVersion, r.Model, r.Backend, r.Samples, r.Prompts, r.RejectedPrompts,
                 Path.GetFileName(r.DatasetFile), r.DatasetFile, r.DatasetSha256, r.PromptPackSha256, Math.Round(r.Seconds, 3),
                 r.Metrics, r.PromptBudgets, RepeatSpreads.Of(r.Metrics, r.Predictions) is { Count: > 0 } spread ? spread : null,
-                UsageSummary.Of(r.Predictions, r.Seconds), r.Scoring, r.IcdChapters))],
+                UsageSummary.Of(r.Predictions, r.Seconds), r.Scoring, r.IcdChapters, r.MetricModels))],
             Comparisons: comparisons ?? Comparisons.Compute(results, registry.Pairs, s),
             Complete: outcome.Complete,
             IncompleteReason: outcome.Reason);

@@ -156,11 +156,15 @@ public static class TaskEvaluator
         var predictions = new List<PredictionLine>(jobs.Count);
         var perMetric = task.Metrics.Select(_ => new List<IReadOnlyDictionary<string, double>>(jobs.Count)).ToList();
         var perMetricNorm = task.Metrics.Select(_ => new List<IReadOnlyDictionary<string, double>>(jobs.Count)).ToList();
+        var inputs = new List<ScoringInput>(jobs.Count);
+        var perSample = new List<Dictionary<string, double>>(jobs.Count);
         for (var i = 0; i < jobs.Count; i++)
         {
             var (item, repeat) = jobs[i];
             var parsed = task.Parser.Parse(outputs[i]);
-            var scores = Score(task, new ScoringInput(outputs[i], parsed, item.Sample), perMetric, "");
+            inputs.Add(new ScoringInput(outputs[i], parsed, item.Sample));
+            var scores = Score(task, inputs[^1], perMetric, "");
+            perSample.Add(scores);
             if (likelihood)
             {
                 var norm = likelihoods[i] is { } o ? o.Choices[o.BestPerByte] : "";
@@ -171,6 +175,20 @@ public static class TaskEvaluator
         }
 
         var aggregates = new Dictionary<string, double>(Aggregate(task, perMetric, options.Protocol));
+        // Model-based metrics score all samples in one batched call, after the per-sample ones.
+        foreach (var metric in task.BatchMetrics)
+        {
+            var values = await metric.ScoreAsync(inputs, cancellationToken);
+            if (values.Count != inputs.Count) throw new InvalidOperationException($"Metric {metric.Model.Metric} returned {values.Count} values for {inputs.Count} samples.");
+            for (var i = 0; i < values.Count; i++)
+                foreach (var (name, value) in values[i]) perSample[i][name] = value;
+            foreach (var output in metric.Outputs)
+            {
+                var column = values.Select(v => v[output.Name]).ToList();
+                if (task.Averaging == Averaging.FirstSampleTwice && options.Protocol.ReferenceAveraging && column.Count > 0) column.Insert(0, column[0]);
+                aggregates[output.Name] = column.Count == 0 ? 0 : column.Average();
+            }
+        }
         if (likelihood)
             foreach (var (name, value) in Aggregate(task, perMetricNorm, options.Protocol)) aggregates[name + NormSuffix] = value;
         return new TaskResult(
@@ -187,6 +205,7 @@ public static class TaskEvaluator
             PromptBudgets = (task.Builder as IBudgetedPromptBuilder)?.Budgets(context),
             Scoring = options.Scoring,
             IcdChapters = task.IcdChapters?.Invoke(outputs),
+            MetricModels = task.BatchMetrics.Count == 0 ? null : [.. task.BatchMetrics.Select(m => m.Model)],
         };
     }
 

@@ -30,6 +30,9 @@ public sealed record TaskResult(
     /// <summary>For a coding task, the per-chapter counts of the predicted codes (<see cref="Metrics.IcdChapters"/>); else null.</summary>
     public IReadOnlyList<Metrics.IcdChapterCount>? IcdChapters { get; init; }
 
+    /// <summary>The models and lexicons behind the model-based metrics' values (encoder name, layer, file hashes); else null.</summary>
+    public IReadOnlyList<Metrics.MetricModel>? MetricModels { get; init; }
+
     /// <summary>How the answers were obtained: generated, or chosen by likelihood.</summary>
     public ScoringMode Scoring { get; init; } = ScoringMode.Generate;
 

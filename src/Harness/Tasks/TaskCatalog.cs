@@ -15,6 +15,9 @@ namespace BioEval.Harness.Tasks;
 /// <param name="PackFiles">Prompt pack files replacing a task's embedded pack, by task name.</param>
 public sealed record TaskEnvironment(ProtocolOptions Protocol, string IcdCodeList, IReadOnlyDictionary<string, string>? PackFiles = null)
 {
+    /// <summary>The run's model-based metric resources (BERTScore's encoder); none when null.</summary>
+    public Metrics.MetricResources? Resources { get; init; }
+
     /// <summary>The tasks whose data is restricted (under a data use agreement); the catalogue's default when null.</summary>
     public IReadOnlySet<string>? RestrictedTasks { get; init; }
 

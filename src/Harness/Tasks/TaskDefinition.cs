@@ -76,8 +76,14 @@ public sealed record TaskDefinition(
     /// <summary>The builder in effect.</summary>
     public IPromptBuilder Builder => PromptBuilder ?? FewShotPromptBuilder.Instance;
 
-    /// <summary>All metric outputs of this task, in declaration order.</summary>
-    public IEnumerable<MetricInfo> MetricOutputs => Metrics.SelectMany(m => m.Outputs);
+    /// <summary>
+    /// Metrics computed over all samples at once with a model or lexicon the run owns (BERTScore, UMLS concept F1);
+    /// present only when the run provides their resources.
+    /// </summary>
+    public IReadOnlyList<IBatchMetric> BatchMetrics { get; init; } = [];
+
+    /// <summary>All metric outputs of this task, in declaration order: per-sample metrics, then batch metrics.</summary>
+    public IEnumerable<MetricInfo> MetricOutputs => Metrics.SelectMany(m => m.Outputs).Concat(BatchMetrics.SelectMany(m => m.Outputs));
 }
 
 /// <summary>How a task's per-sample values are averaged.</summary>

@@ -9,5 +9,8 @@ public static class MeDiSumQATask
 
     public static TaskDefinition Create(TaskEnvironment env) => new(
         Name, Version: 1, DataFile: "MeDiSumQA.json", Loader: MeDiSumQALoader.Instance, PromptPack: Name,
-        FewShot: 1, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance]);
+        FewShot: 1, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance])
+    {
+        BatchMetrics = env.Resources?.BertScoreMetrics ?? [],
+    };
 }

@@ -9,5 +9,8 @@ public static class MeQSumTask
 
     public static TaskDefinition Create(TaskEnvironment env) => new(
         Name, Version: 1, DataFile: "MeQSum_ACL2019_BenAbacha_Demner-Fushman.xlsx", Loader: MeQSumLoader.Instance, PromptPack: Name,
-        FewShot: 3, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance]);
+        FewShot: 3, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance])
+    {
+        BatchMetrics = env.Resources?.BertScoreMetrics ?? [],
+    };
 }

@@ -9,5 +9,8 @@ public static class ProblemSummaryTask
 
     public static TaskDefinition Create(TaskEnvironment env) => new(
         Name, Version: 1, DataFile: "BioNLP2023-1A-Test.csv", Loader: new ProblemSummaryLoader(env.Protocol.StripTrailingSemicolon), PromptPack: Name,
-        FewShot: 3, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance]);
+        FewShot: 3, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance])
+    {
+        BatchMetrics = env.Resources?.BertScoreMetrics ?? [],
+    };
 }
