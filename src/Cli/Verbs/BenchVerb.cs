@@ -125,7 +125,31 @@ internal static class BenchVerb
                 $"{{\"requests\":{answered},\"concurrency\":{c},\"latency_ms\":{ms},\"server_latency_ms\":{Math.Round(kept, 3)},\"seconds\":{Math.Round(seconds, 4)},\"ideal_seconds\":{Math.Round(ideal, 4)},\"ratio\":{Math.Round(seconds / ideal, 4)}}}"));
             return 0;
         });
-        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote };
+        var umlsRows = new Option<long>("--rows") { Description = "Rows of the synthetic MRCONSO.RRF (a full release has ~17 million).", DefaultValueFactory = _ => 17_000_000 };
+        var umlsDir = new Option<string?>("--dir") { Description = "Folder for the synthetic lexicon and its index, kept afterwards (default: a temporary folder, deleted)." };
+        var umls = new Command("umls", "Seconds, memory and file size of the UMLS index built from a synthetic MRCONSO.RRF, against reading and parsing the file; reload seconds; matches per second.")
+        {
+            umlsRows, umlsDir,
+        };
+        umls.SetAction(parseResult =>
+        {
+            var n = parseResult.GetValue(umlsRows);
+            if (n < 1_000) { Console.Error.WriteLine($"bioeval bench umls: --rows must be at least 1000, got {n}."); return 2; }
+            var dir = parseResult.GetValue(umlsDir);
+            var folder = dir ?? Directory.CreateTempSubdirectory("bioeval-bench-umls-").FullName;
+            try
+            {
+                var result = UmlsBench.Run(n, folder, Console.Out.WriteLine);
+                Console.Out.WriteLine(result.Summary());
+                Console.Out.WriteLine(result.ToJsonLine());
+                return 0;
+            }
+            finally
+            {
+                if (dir is null) Directory.Delete(folder, recursive: true);
+            }
+        });
+        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote, umls };
         return bench;
     }
 }

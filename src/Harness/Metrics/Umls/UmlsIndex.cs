@@ -79,14 +79,6 @@ public sealed class UmlsIndex
         return names;
     }
 
-    /// <summary>The number of concept matches in <paramref name="text"/> (for benchmarks: no strings built).</summary>
-    public int CountMatches(string text)
-    {
-        var count = 0;
-        Scan(text, (_, _) => count++);
-        return count;
-    }
-
     private delegate void OnMatch(int concept, ReadOnlySpan<char> normalized);
 
     private void Scan(string text, OnMatch onMatch)
