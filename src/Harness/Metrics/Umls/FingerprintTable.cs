@@ -30,9 +30,6 @@ internal sealed class FingerprintTable
     /// <summary>Number of keys stored.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Slots allocated.</summary>
-    public int Capacity => _keys.Length;
-
     /// <summary>Bytes the table's arrays take.</summary>
     public long Bytes => _keys.Length * 12L;
 

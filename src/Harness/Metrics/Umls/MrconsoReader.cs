@@ -138,24 +138,22 @@ public sealed class MrconsoReader : IDisposable
         while (true)
         {
             var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
-            if (newline >= 0)
+            if (newline < 0 && !_eof)
             {
-                _lineStart = _start;
-                length = newline > 0 && _buffer[_start + newline - 1] == '\r' ? newline - 1 : newline;
-                _start += newline + 1;
-                LineNumber++;
-                return true;
+                Refill();
+                continue;
             }
-            if (_eof)
+            if (newline < 0 && _start == _end)
             {
-                length = _end - _start;
-                if (length == 0) return false;
-                _lineStart = _start;
-                _start = _end;
-                LineNumber++;
-                return true;
+                length = 0;
+                return false;
             }
-            Refill();
+            _lineStart = _start;
+            length = newline < 0 ? _end - _start : newline;
+            _start += newline < 0 ? length : length + 1;
+            if (length > 0 && _buffer[_lineStart + length - 1] == '\r') length--;
+            LineNumber++;
+            return true;
         }
     }
 

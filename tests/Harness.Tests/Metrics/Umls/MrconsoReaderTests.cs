@@ -72,8 +72,10 @@ public sealed class MrconsoReaderTests : IDisposable
     public void CrLfLineEndsAMissingFinalLineEndAndABomAreAccepted()
     {
         var path = Path.Combine(_dir, "MRCONSO.RRF");
-        File.WriteAllText(path, "\uFEFF" + Row("C0000001", "Fever") + "\r\n" + Row("C0000002", "Cough"), new UTF8Encoding(false));
-        Assert.Equal(["Fever", "Cough"], ReadAll(path).Select(r => r.Text));
+        File.WriteAllText(path, "\uFEFF" + Row("C0000001", "Fever") + "\r\n" + Row("C0000002", "Cough") + "\r\n" + Row("C0000003", "Pain"), new UTF8Encoding(false));
+        Assert.Equal(["Fever", "Cough", "Pain"], ReadAll(path).Select(r => r.Text));
+        File.WriteAllText(path, Row("C0000001", "Fever") + "\r");
+        Assert.Equal(["Fever"], ReadAll(path).Select(r => r.Text));
     }
 
     [Fact]
@@ -82,6 +84,13 @@ public sealed class MrconsoReaderTests : IDisposable
         var longText = new string('x', 3 << 20);
         var path = Write(Row("C0000001", longText), Row("C0000002", "Cough"));
         Assert.Equal([longText.Length, 5], ReadAll(path).Select(r => r.Text.Length));
+    }
+
+    [Fact]
+    public void AnEmptyCuiIsAnError()
+    {
+        var path = Write(Row("", "Fever"));
+        Assert.StartsWith($"{path}:1: the CUI (field 1) is empty", Assert.Throws<DatasetFormatException>(() => ReadAll(path)).Message);
     }
 
     [Fact]
