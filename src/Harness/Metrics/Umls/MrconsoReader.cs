@@ -10,27 +10,6 @@ public enum MrconsoField
     Cui, Lat, Ts, Lui, Stt, Sui, IsPref, Aui, Saui, Scui, Sdui, Sab, Tty, Code, Str, Srl, Suppress, Cvf,
 }
 
-/// <summary>Which MRCONSO rows the UMLS concept F1 uses.</summary>
-/// <remarks>
-/// Always: English rows (LAT = ENG) that are not suppressed. SUPPRESS O (obsolete), E (suppressed by an editor) and
-/// Y (suppressible, set by NLM or the source) are dropped, as the UMLS's own default views drop them; N and an empty
-/// value are kept.
-/// </remarks>
-public sealed record UmlsLexiconOptions
-{
-    /// <summary>Source vocabularies (SAB) kept; empty keeps all.</summary>
-    public IReadOnlyList<string> Sources { get; init; } = [];
-
-    /// <summary>The sources as the cache key and the reader use them: distinct, ordinal order.</summary>
-    internal IReadOnlyList<string> CanonicalSources()
-    {
-        foreach (var s in Sources)
-            if (string.IsNullOrWhiteSpace(s) || s.Contains('|', StringComparison.Ordinal) || s.Trim() != s)
-                throw new ArgumentException($"'{s}' is not a UMLS source abbreviation (SAB).", nameof(Sources));
-        return [.. Sources.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-    }
-}
-
 /// <summary>
 /// Streams the kept rows of an <c>MRCONSO.RRF</c> file without holding it: a full release has ~17 million rows in
 /// several GB. The current row's fields are spans into the reader's buffer, valid until the next <see cref="Read"/>.

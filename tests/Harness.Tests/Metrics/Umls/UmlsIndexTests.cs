@@ -109,6 +109,15 @@ public sealed class UmlsIndexTests
         Assert.Empty(All.Match("The patient was discharged home in good condition."));
     }
 
+    [Fact]
+    public void LongTextsAreMatchedToTheEnd()
+    {
+        var text = string.Concat(Enumerable.Repeat("Noted acute heart failure; ", 5_000)) + "and aspirin.";
+        var matches = All.Match(text);
+        Assert.Equal(5_001, matches.Count);
+        Assert.Equal("Aspirin", matches[^1].Name);
+    }
+
     private static List<string> Names(string text) => [.. All.ConceptNames(text).Order(StringComparer.Ordinal)];
 
     private static List<(string Name, string Text)> Matches(string text) => [.. All.Match(text).Select(m => (m.Name, m.Text))];
