@@ -151,7 +151,31 @@ internal static class BenchVerb
                 $"{{\"pairs\":{r.Pairs},\"threads\":{r.Threads},\"bioeval_pairs_s\":{Math.Round(r.BioEvalPairsPerSecond, 2)},\"node_pairs_s\":{Json(r.NodePairsPerSecond)},\"ratio\":{Json(r.Ratio)},\"max_f1_difference\":{Json(r.MaxF1Difference, 9)}}}"));
             return 0;
         });
-        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote, bertScore };
+        var umlsRows = new Option<long>("--rows") { Description = "Rows of the synthetic MRCONSO.RRF (a full release has ~17 million).", DefaultValueFactory = _ => 17_000_000 };
+        var umlsDir = new Option<string?>("--dir") { Description = "Folder for the synthetic lexicon and its index, kept afterwards (default: a temporary folder, deleted)." };
+        var umls = new Command("umls", "Seconds, memory and file size of the UMLS index built from a synthetic MRCONSO.RRF, against reading and parsing the file; reload seconds; matches per second.")
+        {
+            umlsRows, umlsDir,
+        };
+        umls.SetAction(parseResult =>
+        {
+            var n = parseResult.GetValue(umlsRows);
+            if (n < 1_000) { Console.Error.WriteLine($"bioeval bench umls: --rows must be at least 1000, got {n}."); return 2; }
+            var dir = parseResult.GetValue(umlsDir);
+            var folder = dir ?? Directory.CreateTempSubdirectory("bioeval-bench-umls-").FullName;
+            try
+            {
+                var result = UmlsBench.Run(n, folder, Console.Out.WriteLine);
+                Console.Out.WriteLine(result.Summary());
+                Console.Out.WriteLine(result.ToJsonLine());
+                return 0;
+            }
+            finally
+            {
+                if (dir is null) Directory.Delete(folder, recursive: true);
+            }
+        });
+        var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote, bertScore, umls };
         return bench;
     }
 

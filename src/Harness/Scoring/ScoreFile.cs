@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BioEval.Harness.Datasets;
 using BioEval.Harness.Metrics;
+using BioEval.Harness.Metrics.Umls;
 using BioEval.Models.Encoders;
 
 namespace BioEval.Harness.Scoring;
@@ -48,6 +49,9 @@ public static class ScoreFile
         // Gold mentions as written; the raw output goes through the NER task's parser with the default pack's none word.
         new("ner", ReferenceIsList: true, _ => MentionSetMetric.Instance,
             Parse: new Tasks.NER.MentionListParser("none").Parse, Fields: ["ner_p", "ner_r", "ner_f1"]),
+        // Needs Run's umls index (the verb's --lexicon); outputs umls_p, umls_r, umls_f1.
+        new(UmlsConceptMetric.MetricName, ReferenceIsList: false,
+            _ => throw new FormatException($"Metric '{UmlsConceptMetric.MetricName}' needs a UMLS lexicon (--lexicon PATH to an MRCONSO.RRF).")),
     ];
 
     /// <summary>The per-example fields of <c>--metric bertscore</c>, after "id".</summary>
@@ -63,8 +67,8 @@ public static class ScoreFile
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Scores <paramref name="inputPath"/>; returns <see cref="Ok"/> or <see cref="BadInput"/>.</summary>
-    public static int Run(string metric, string inputPath, TextWriter output, TextWriter error, string? codeListPath = null)
+    /// <summary>Scores <paramref name="inputPath"/>; returns <see cref="Ok"/> or <see cref="BadInput"/>. <paramref name="umls"/> is the umls metric's lexicon.</summary>
+    public static int Run(string metric, string inputPath, TextWriter output, TextWriter error, string? codeListPath = null, UmlsIndex? umls = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -85,7 +89,7 @@ public static class ScoreFile
         try
         {
             var codes = codeListPath is null ? null : IcdCodeList.Load(codeListPath);
-            var scorer = entry.Create(codes);
+            var scorer = entry.Name == UmlsConceptMetric.MetricName && umls is not null ? new UmlsConceptMetric(umls) : entry.Create(codes);
             var lines = new List<string>();
             foreach (var (record, lineNumber) in Records(inputPath, entry.ReferenceIsList, entry.Name))
             {
