@@ -29,12 +29,15 @@ public sealed class BenchmarkSession : IAsyncDisposable
         Profile = profile;
         Progress = progress;
         Registry = Collect(() => ModelRegistry.Load(profile.ModelsFile)) ?? new ModelRegistry([], []);
-        Resources = profile.BertScoreModel switch
+        Func<string>? encoder = profile.BertScoreModel switch
         {
-            "none" => new Metrics.MetricResources(null),
-            null => new Metrics.MetricResources(() => Models.Encoders.EmbeddedMiniLm.Ensure(Path.Combine(RepoPaths.Root(), Models.Encoders.EmbeddedMiniLm.RelativeDir)), profile.BertScoreLayer),
-            var folder => new Metrics.MetricResources(() => folder, profile.BertScoreLayer),
+            "none" => null,
+            null => () => Models.Encoders.EmbeddedMiniLm.Ensure(Path.Combine(RepoPaths.Root(), Models.Encoders.EmbeddedMiniLm.RelativeDir)),
+            var folder => () => folder,
         };
+        Resources = new Metrics.MetricResources(encoder, profile.BertScoreLayer, profile.UmlsLexicon is { } lexicon
+            ? (lexicon, new Metrics.Umls.UmlsLexiconOptions { Sources = profile.UmlsSources }, Path.Combine(RepoPaths.Root(), ".cache", "umls"))
+            : null);
         Environment = new TaskEnvironment(profile.Protocol, profile.IcdCodeList, Collect(profile.PackFiles)) { RestrictedTasks = profile.RestrictedTasks, Resources = Resources };
         Tasks = [.. (profile.Tasks is { Count: > 0 } names ? names : TaskCatalog.Names)
             .Select(name => Collect(() => TaskCatalog.Select(Environment, [name])[0])).OfType<TaskDefinition>()];

@@ -65,6 +65,8 @@ public sealed partial record RunProfile(
         ["BIOEVAL_SHOW_RESTRICTED_TEXT"] = "true: do not withhold restricted datasets' text from reports and logs (a private machine only)",
         ["BIOEVAL_BERTSCORE_MODEL"] = "BERTScore's encoder: an exported BERT-family ONNX folder (default: the embedded all-MiniLM-L6-v2; none: no BERTScore)",
         ["BIOEVAL_BERTSCORE_LAYER"] = "the encoder layer BERTScore reads, for exports with per-layer hidden states (SciBERT: 8; default: the last)",
+        ["BIOEVAL_UMLS_LEXICON"] = "the user's UMLS MRCONSO.RRF for ProblemSummary's and MeDiSumQA's concept F1 (none, the default: no UMLS F1)",
+        ["BIOEVAL_UMLS_SOURCES"] = "UMLS source vocabularies (SAB) to keep, comma-separated (default: all)",
         ["BIOEVAL_SCORING"] = "multiple-choice tasks (PubMedQA, MedNLI, LongHealth): generate, likelihood or both (default: generate for the CLUE tasks, both for PubMedQA)",
         ["BIOEVAL_PUBLISHED_MC"] = "JSON file of multiple-choice scores published for the models (their papers or cards), shown beside BioEval's in the reports",
         ["BIOEVAL_PUBLISHED_SCORES"] = "CLUE published scores shown beside BioEval's in report.html (default ../shared/reference/clue-published-scores.json when present; none: off)",
@@ -198,6 +200,8 @@ public sealed partial record RunProfile(
         var publishedMc = r.Path("BIOEVAL_PUBLISHED_MC", mustExist: true);
         var bertScoreModel = r.Get("BIOEVAL_BERTSCORE_MODEL") is "none" ? "none" : r.Path("BIOEVAL_BERTSCORE_MODEL", mustExist: true);
         var bertScoreLayer = r.Int("BIOEVAL_BERTSCORE_LAYER", min: 1);
+        var umlsLexicon = r.Get("BIOEVAL_UMLS_LEXICON") is "none" ? null : r.Path("BIOEVAL_UMLS_LEXICON", mustExist: true);
+        var umlsSources = r.Get("BIOEVAL_UMLS_SOURCES")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
         var statistics = new StatisticsOptions(
             Resamples: r.Int("BIOEVAL_RESAMPLES", min: 1) ?? StatisticsOptions.Default.Resamples,
             Seed: SeedValue.Low64Bits(r.Seed("BIOEVAL_STATS_SEED") ?? StatisticsOptions.Default.Seed),
@@ -244,6 +248,8 @@ public sealed partial record RunProfile(
             PublishedMultipleChoice = publishedMc,
             BertScoreModel = bertScoreModel,
             BertScoreLayer = bertScoreLayer,
+            UmlsLexicon = umlsLexicon,
+            UmlsSources = umlsSources,
             RestrictedTasks = restricted is null ? BioEval.Harness.Tasks.TaskCatalog.DefaultRestricted : restricted.ToHashSet(StringComparer.Ordinal),
             ShowRestrictedText = showRestricted,
         };
@@ -274,6 +280,12 @@ public sealed partial record RunProfile(
 
     /// <summary>The encoder layer BERTScore reads (BIOEVAL_BERTSCORE_LAYER); null: the model's last.</summary>
     public int? BertScoreLayer { get; init; }
+
+    /// <summary>The UMLS lexicon (BIOEVAL_UMLS_LEXICON, an MRCONSO.RRF), or null for no UMLS concept F1.</summary>
+    public string? UmlsLexicon { get; init; }
+
+    /// <summary>The UMLS sources kept (BIOEVAL_UMLS_SOURCES); empty: all.</summary>
+    public IReadOnlyList<string> UmlsSources { get; init; } = [];
 
     /// <summary>The scoring modes asked of the multiple-choice tasks (BIOEVAL_SCORING); null: each task's default.</summary>
     public ScoringSelection? Scoring { get; init; }

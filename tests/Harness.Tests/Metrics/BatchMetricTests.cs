@@ -90,6 +90,27 @@ public sealed class BatchMetricTests : IDisposable
     }
 
     [Fact]
+    public async Task ProblemSummaryAndMeDiSumQaScoreUmlsConceptsWithTheProfilesLexiconAndNameIt()
+    {
+        await using var session = new BenchmarkSession(RunProfile.Load("embedded", new Dictionary<string, string?>
+        {
+            ["BIOEVAL_TASKS"] = "ProblemSummary,MeQSum", ["BIOEVAL_LIMIT"] = "3", ["BIOEVAL_OUT"] = Path.Combine(_dir, "umls"),
+        }));
+        var ct = TestContext.Current.CancellationToken;
+        var oracle = await session.ResultAsync("ProblemSummary", "oracle", ct);
+        // The oracle writes the reference: every sample whose reference names a concept of the lexicon scores 1.
+        Assert.All(oracle.Predictions, p => Assert.Contains(p.Scores["umls_f1"], new[] { 0.0, 1.0 }));
+        Assert.Contains(oracle.Predictions, p => p.Scores["umls_f1"] == 1.0);
+        var lexicon = session.Profile.UmlsLexicon!;
+        var umls = Assert.Single(oracle.MetricModels!, m => m.Metric == "umls");
+        Assert.Equal("MRCONSO.RRF", umls.Name);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(lexicon))), umls.Files["MRCONSO.RRF"]);
+        Assert.True(oracle.Metrics.Single(m => m.Name == "umls_f1").Headline);
+        // MeQSum is not scored with UMLS concepts, as in the reference.
+        Assert.DoesNotContain("umls_f1", (await session.ResultAsync("MeQSum", "oracle", ct)).Scores.Keys);
+    }
+
+    [Fact]
     public async Task BertScoreCanBeTurnedOffAndAFolderThatIsNoEncoderIsAPreflightProblem()
     {
         await using (var off = new BenchmarkSession(RunProfile.Load("embedded", new Dictionary<string, string?>

@@ -11,6 +11,6 @@ public static class MeDiSumQATask
         Name, Version: 1, DataFile: "MeDiSumQA.json", Loader: MeDiSumQALoader.Instance, PromptPack: Name,
         FewShot: 1, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance])
     {
-        BatchMetrics = env.Resources?.BertScoreMetrics ?? [],
+        BatchMetrics = env.Resources is { } r ? [.. r.BertScoreMetrics, .. r.UmlsMetrics] : [],
     };
 }

@@ -11,6 +11,6 @@ public static class ProblemSummaryTask
         Name, Version: 1, DataFile: "BioNLP2023-1A-Test.csv", Loader: new ProblemSummaryLoader(env.Protocol.StripTrailingSemicolon), PromptPack: Name,
         FewShot: 3, MaxNewTokens: 512, Parser: IdentityParser.Instance, Metrics: [RougeMetric.Instance])
     {
-        BatchMetrics = env.Resources?.BertScoreMetrics ?? [],
+        BatchMetrics = env.Resources is { } r ? [.. r.BertScoreMetrics, .. r.UmlsMetrics] : [],
     };
 }
