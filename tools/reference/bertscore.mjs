@@ -16,8 +16,9 @@
 //   default true) into a temporary folder that AutoTokenizer loads, local files only.
 //   PAIRS_FILE is a JSON array of [candidate, reference] string pairs.
 //   --output: the graph output to read (default last_hidden_state). --chunk: pairs encoded together (bounds memory).
-// Prints one JSON object: {"results":[{"p":..,"r":..,"f":..}], "seconds": S, "texts": N}; with --ids each result also
-// has "candidate_ids" and "reference_ids". "seconds" covers tokenizing, encoding and scoring, after one warm-up batch.
+// Prints one JSON object: {"results":[{"p":..,"r":..,"f":..}], "seconds": S, "cpu_seconds": C, "texts": N}; with --ids
+// each result also has "candidate_ids" and "reference_ids". "seconds" (wall clock) and "cpu_seconds" (the process's
+// user + system time) cover tokenizing, encoding and scoring, after one warm-up batch.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -145,10 +146,12 @@ async function scoreAll(list) {
 
 await forward([encode("A warm-up pass, not timed."), encode("Chest pain.")]);
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const { results, texts } = await scoreAll(pairs);
+const cpu = process.cpuUsage(cpuBefore);
 const seconds = (performance.now() - started) / 1000;
 await session.release();
-process.stdout.write(JSON.stringify({ results, seconds, texts }) + "\n");
+process.stdout.write(JSON.stringify({ results, seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, texts }) + "\n");
 
 /** The folder AutoTokenizer loads: MODEL_DIR itself, or a temporary one holding the converted vocab.txt. */
 function tokenizerFolder(dir) {

@@ -142,13 +142,16 @@ internal static class BenchVerb
                 return 2;
             }
             var r = await BertScoreBench.RunAsync(n, t, k, parseResult.GetValue(encoderModel), Console.Out.WriteLine, cancellationToken);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bioeval: {r.BioEvalPairsPerSecond:F1} pairs/s ({r.BioEvalSeconds:F2} s)"));
-            Console.Out.WriteLine(r.NodeSeconds is { } s
-                ? string.Create(CultureInfo.InvariantCulture, $"node reference: {r.NodePairsPerSecond:F1} pairs/s ({s:F2} s); largest |F1 difference| {r.MaxF1Difference:G3}")
-                : $"node reference: not run ({r.NodeNote})");
-            if (r.Ratio is { } ratio) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bioeval / node: {ratio:F2}x (goal: at least 1)"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"pairs\":{r.Pairs},\"threads\":{r.Threads},\"bioeval_pairs_s\":{Math.Round(r.BioEvalPairsPerSecond, 2)},\"node_pairs_s\":{Json(r.NodePairsPerSecond)},\"ratio\":{Json(r.Ratio)},\"max_f1_difference\":{Json(r.MaxF1Difference, 9)}}}"));
+                $"bioeval: {n / r.BioEval.Seconds:F1} pairs/s, {n / r.BioEval.CpuSeconds:F1} pairs/CPU s (medians of {k})"));
+            Console.Out.WriteLine(r.Node is { } node
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"node reference: {n / node.Seconds:F1} pairs/s, {n / node.CpuSeconds:F1} pairs/CPU s; largest |F1 difference| {r.MaxF1Difference:G3}")
+                : $"node reference: not run ({r.NodeNote})");
+            if (r.Ratio is { } ratio)
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bioeval / node: {ratio:F2}x pairs/s, {r.CpuRatio:F2}x pairs/CPU s (goal: at least 1)"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"pairs\":{n},\"threads\":{t},\"rounds\":{k},\"bioeval_pairs_s\":{Json(n / r.BioEval.Seconds)},\"node_pairs_s\":{Json(n / r.Node?.Seconds)},\"ratio\":{Json(r.Ratio)},\"cpu_ratio\":{Json(r.CpuRatio)},\"max_f1_difference\":{Json(r.MaxF1Difference, 9)}}}"));
             return 0;
         });
         var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote, bertScore };
