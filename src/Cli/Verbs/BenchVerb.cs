@@ -142,16 +142,18 @@ internal static class BenchVerb
                 return 2;
             }
             var r = await BertScoreBench.RunAsync(n, t, k, parseResult.GetValue(encoderModel), Console.Out.WriteLine, cancellationToken);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bioeval: {n / r.BioEval.Seconds:F1} pairs/s, {n / r.BioEval.CpuSeconds:F1} pairs/CPU s (medians of {k})"));
-            Console.Out.WriteLine(r.Node is { } node
-                ? string.Create(CultureInfo.InvariantCulture,
-                    $"node reference: {n / node.Seconds:F1} pairs/s, {n / node.CpuSeconds:F1} pairs/CPU s; largest |F1 difference| {r.MaxF1Difference:G3}")
+            string Rate(IEnumerable<BertScoreBench.Timing> timings) => string.Create(CultureInfo.InvariantCulture,
+                $"{n / BertScoreBench.Median(timings.Select(x => x.Seconds)):F1} pairs/s, {n / BertScoreBench.Median(timings.Select(x => x.CpuSeconds)):F1} pairs/CPU s");
+            Console.Out.WriteLine($"bioeval: {Rate(r.BioEval)} (medians of {r.BioEval.Count} rounds)");
+            Console.Out.WriteLine(r.Node.Count > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"node reference: {Rate(r.Node)}; largest |F1 difference| {r.MaxF1Difference:G3}")
                 : $"node reference: not run ({r.NodeNote})");
-            if (r.Ratio is { } ratio)
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bioeval / node: {ratio:F2}x pairs/s, {r.CpuRatio:F2}x pairs/CPU s (goal: at least 1)"));
+            var (ratio, cpuRatio) = (BertScoreBench.Median(r.Ratios), BertScoreBench.Median(r.CpuRatios));
+            if (ratio is { } x)
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bioeval / node, median of the rounds: {x:F2}x pairs/s ({r.Ratios.Min():F2} to {r.Ratios.Max():F2}), {cpuRatio:F2}x pairs/CPU s (goal: at least 1)"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"pairs\":{n},\"threads\":{t},\"rounds\":{k},\"bioeval_pairs_s\":{Json(n / r.BioEval.Seconds)},\"node_pairs_s\":{Json(n / r.Node?.Seconds)},\"ratio\":{Json(r.Ratio)},\"cpu_ratio\":{Json(r.CpuRatio)},\"max_f1_difference\":{Json(r.MaxF1Difference, 9)}}}"));
+                $"{{\"pairs\":{n},\"threads\":{t},\"rounds\":{k},\"bioeval_pairs_s\":{Json(n / BertScoreBench.Median(r.BioEval.Select(x => x.Seconds)))},\"node_pairs_s\":{Json(n / BertScoreBench.Median(r.Node.Select(x => x.Seconds)))},\"ratio\":{Json(ratio)},\"cpu_ratio\":{Json(cpuRatio)},\"max_f1_difference\":{Json(r.MaxF1Difference, 9)}}}"));
             return 0;
         });
         var bench = new Command("bench", "Speed benchmarks.") { engine, stats, rouge, remote, bertScore };

@@ -13,20 +13,26 @@ namespace BioEval.Cli.Verbs;
 /// and onnxruntime-node), on the same generated pairs, the same encoder folder and the same intra-op thread count, CPU
 /// only. Each side loads its model and runs a warm-up pass first, untimed; the time covers tokenizing, encoding and
 /// scoring. Every text is distinct, so neither side gains from its cache of seen texts. Rounds alternate which side
-/// goes first, so a change in machine load hits both, and each side's median is kept; CPU seconds (user + system of
-/// the scoring process) are kept beside the wall clock, since on a shared machine they move less with the load.
+/// goes first; CPU seconds (user + system of the scoring process) are kept beside the wall clock, since on a shared
+/// machine they move less with the load.
 /// </summary>
 internal static class BertScoreBench
 {
-    /// <summary>Medians of the rounds; the node side is null (with the reason) where it could not run.</summary>
-    public sealed record Result(int Pairs, int Threads, int Rounds, Timing BioEval, Timing? Node, string? NodeNote, double? MaxF1Difference)
+    /// <summary>
+    /// The rounds' timings; the node side is empty (with the reason) where it could not run. The ratios pair each round's
+    /// two runs, taken one after the other, so a change of load between rounds cancels out; their median is reported.
+    /// </summary>
+    public sealed record Result(int Pairs, int Threads, IReadOnlyList<Timing> BioEval, IReadOnlyList<Timing> Node, string? NodeNote, double? MaxF1Difference)
     {
-        /// <summary>BioEval's pairs per second over the node reference's (above 1: BioEval is faster).</summary>
-        public double? Ratio => Node is { } n ? n.Seconds / BioEval.Seconds : null;
+        /// <summary>BioEval's pairs per second over the node reference's, per round (above 1: BioEval is faster).</summary>
+        public IReadOnlyList<double> Ratios => [.. BioEval.Zip(Node, (b, n) => n.Seconds / b.Seconds)];
 
         /// <summary>The same in pairs per CPU second.</summary>
-        public double? CpuRatio => Node is { } n ? n.CpuSeconds / BioEval.CpuSeconds : null;
+        public IReadOnlyList<double> CpuRatios => [.. BioEval.Zip(Node, (b, n) => n.CpuSeconds / b.CpuSeconds)];
     }
+
+    /// <summary>Pairs scored first, untimed, by each side (JIT and ONNX Runtime warm-up).</summary>
+    private const int WarmUpPairs = 16;
 
     /// <summary>Wall-clock and CPU seconds of one side.</summary>
     public sealed record Timing(double Seconds, double CpuSeconds);
@@ -82,7 +88,7 @@ internal static class BertScoreBench
             }
         }
         double? difference = nodeF1 is null ? null : scores.Select((s, i) => Math.Abs(s.F1 - nodeF1[i])).Max();
-        return new Result(pairCount, threads, rounds, Median(ours), theirs.Count == 0 ? null : Median(theirs), note, difference);
+        return new Result(pairCount, threads, ours, theirs, note, difference);
     }
 
     /// <summary>Times scoring <paramref name="pairs"/> with a freshly opened encoder (so its cache holds none of them), after a warm-up.</summary>
@@ -90,7 +96,9 @@ internal static class BertScoreBench
         string folder, IReadOnlyList<(string Candidate, string Reference)> pairs, int threads, Action<string> log, CancellationToken cancellationToken)
     {
         using var encoder = BertEncoder.Open(folder, new BertEncoderOptions { IntraOpNumThreads = threads, PreferCuda = false, Log = log });
-        await BertScore.ScoreAsync([("A warm-up pass, not timed.", "Chest pain.")], encoder, cancellationToken);
+        // Warm-up, not timed: the first pairs with other texts (the encoder would answer the same ones from its cache),
+        // as many as the node reference warms up on.
+        await BertScore.ScoreAsync([.. pairs.Take(WarmUpPairs).Select(p => ("Warm-up: " + p.Candidate, "Warm-up: " + p.Reference))], encoder, cancellationToken);
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -100,11 +108,11 @@ internal static class BertScoreBench
         return (new Timing(seconds, (self.TotalProcessorTime - cpu).TotalSeconds), scores);
     }
 
-    private static Timing Median(List<Timing> timings) => new(Median(timings.Select(t => t.Seconds)), Median(timings.Select(t => t.CpuSeconds)));
-
-    private static double Median(IEnumerable<double> values)
+    /// <summary>The middle value (the mean of the middle two of an even count); null for none.</summary>
+    public static double? Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
+        if (sorted.Count == 0) return null;
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
@@ -122,7 +130,7 @@ internal static class BertScoreBench
         try
         {
             var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { Path.Combine(root, "tools", "reference", "bertscore.mjs"), folder, pairsFile, "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+            foreach (var a in new[] { Path.Combine(root, "tools", "reference", "bertscore.mjs"), folder, pairsFile, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--warm-up", WarmUpPairs.ToString(CultureInfo.InvariantCulture) })
                 psi.ArgumentList.Add(a);
             Process? process;
             try
