@@ -32,6 +32,12 @@ internal static class StampedFolder
         }
         try
         {
+            if (IsStamped(stampPath, stamp))
+            {
+                // Another process finished the same folder while this one wrote: keep theirs, which may be in use.
+                Directory.Delete(staging, recursive: true);
+                return dir;
+            }
             if (Directory.Exists(dir))
             {
                 var old = staging + ".old";

@@ -19,6 +19,7 @@ public sealed class OutsideInterfaceTests
     [InlineData("mednli", "\"Entailment.\"", "\"entailment\"", new[] { "id", "accuracy" })]
     [InlineData("icd", "\"ICD-10 Codes: I10, E11.9\"", "[\"I10\", \"E119\"]", new[] { "id", "exact_p", "exact_r", "exact_f1", "approx_p", "approx_r", "approx_f1" })]
     [InlineData("ner", "\"- Gout\\nasthma\"", "[\"gout\", \"COPD\"]", new[] { "id", "ner_p", "ner_r", "ner_f1" })]
+    [InlineData("bertscore", "\"Chest pain on exertion.\"", "\"Exertional chest pain.\"", new[] { "id", "bertscore_p", "bertscore_r", "bertscore_f1" })]
     public async Task ScorePrintsOneLinePerInputWithTheIssuesFields(string metric, string prediction, string reference, string[] fields)
     {
         var input = WriteLines($"{{\"id\":\"a\",\"prediction\":{prediction},\"reference\":{reference}}}", $"{{\"id\":\"b\",\"prediction\":{prediction},\"reference\":{reference}}}");
@@ -89,6 +90,38 @@ public sealed class OutsideInterfaceTests
         var (code, _, stderr) = await CliProcess.RunAsync("score", "--metric", "rouge", "--input", input);
         Assert.Equal(2, code);
         Assert.Contains(":2:", stderr);
+    }
+
+    [Theory]
+    [InlineData("--layer", "7", "Layer 7 is out of range")]
+    [InlineData("--model", "/no/such/encoder", "'/no/such/encoder' does not exist")]
+    public async Task ScoreBertScoreRefusesAnEncoderItCannotUseWithExitCodeTwo(string option, string value, string expected)
+    {
+        var input = WriteLines("""{"id":"a","prediction":"x","reference":"y"}""");
+        var (code, stdout, stderr) = await CliProcess.RunAsync("score", "--metric", "bertscore", "--input", input, option, value);
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public async Task ScoreRefusesEncoderOptionsForAnotherMetric()
+    {
+        var input = WriteLines("""{"id":"a","prediction":"x","reference":"y"}""");
+        var (code, _, stderr) = await CliProcess.RunAsync("score", "--metric", "rouge", "--input", input, "--layer", "6");
+        Assert.Equal(2, code);
+        Assert.Contains("go with --metric bertscore", stderr);
+    }
+
+    [Fact]
+    public async Task BenchBertScoreEndsWithOneJsonObjectOfItsFigures()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync("bench", "bertscore", "--pairs", "4", "--rounds", "1", "--threads", "1");
+        Assert.True(code == 0, stderr);
+        var last = JsonDocument.Parse(stdout.TrimEnd().Split('\n').Last()).RootElement;
+        Assert.Equal(["pairs", "threads", "rounds", "bioeval_pairs_s", "node_pairs_s", "ratio", "cpu_ratio", "max_f1_difference"], last.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(4, last.GetProperty("pairs").GetInt32());
+        Assert.True(last.GetProperty("bioeval_pairs_s").GetDouble() > 0);
     }
 
     [Fact]

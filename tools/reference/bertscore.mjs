@@ -10,14 +10,16 @@
 // first) and encoded in batches of --batch-size, padded and masked.
 //
 // usage: node bertscore.mjs MODEL_DIR PAIRS_FILE [--threads N] [--max-length 512] [--batch-size 64] [--output NAME]
-//                                                [--chunk PAIRS] [--ids]
+//                                                [--chunk PAIRS] [--warm-up PAIRS] [--ids]
 //   MODEL_DIR holds model.onnx and either tokenizer.json (+ tokenizer_config.json) or a WordPiece vocab.txt, which is
 //   converted here the way Hugging Face converts BertTokenizer (lower-casing per tokenizer_config.json's do_lower_case,
 //   default true) into a temporary folder that AutoTokenizer loads, local files only.
 //   PAIRS_FILE is a JSON array of [candidate, reference] string pairs.
 //   --output: the graph output to read (default last_hidden_state). --chunk: pairs encoded together (bounds memory).
-// Prints one JSON object: {"results":[{"p":..,"r":..,"f":..}], "seconds": S, "texts": N}; with --ids each result also
-// has "candidate_ids" and "reference_ids". "seconds" covers tokenizing, encoding and scoring, after one warm-up batch.
+//   --warm-up: how many of the first pairs are scored once first, untimed (default 1).
+// Prints one JSON object: {"results":[{"p":..,"r":..,"f":..}], "seconds": S, "cpu_seconds": C, "texts": N}; with --ids
+// each result also has "candidate_ids" and "reference_ids". "seconds" (wall clock) and "cpu_seconds" (the process's
+// user + system time) cover tokenizing, encoding and scoring, after the warm-up.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -25,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const args = process.argv.slice(2);
 const positional = [];
-const options = { "--threads": "0", "--max-length": "512", "--batch-size": "64", "--output": "last_hidden_state", "--chunk": "2048" };
+const options = { "--threads": "0", "--max-length": "512", "--batch-size": "64", "--output": "last_hidden_state", "--chunk": "2048", "--warm-up": "1" };
 const flags = new Set();
 for (let i = 0; i < args.length; i++) {
   if (args[i] in options) options[args[i]] = args[++i];
@@ -38,8 +40,9 @@ const threads = Number.parseInt(options["--threads"], 10);
 const maxLength = Number.parseInt(options["--max-length"], 10);
 const batchSize = Number.parseInt(options["--batch-size"], 10);
 const chunk = Number.parseInt(options["--chunk"], 10);
-if (!modelDir || !pairsFile || !(threads >= 0) || !(maxLength >= 3) || !(batchSize >= 1) || !(chunk >= 1)) {
-  fail("usage: node bertscore.mjs MODEL_DIR PAIRS_FILE [--threads N] [--max-length 512] [--batch-size 64] [--output NAME] [--chunk PAIRS] [--ids]");
+const warmUp = Number.parseInt(options["--warm-up"], 10);
+if (!modelDir || !pairsFile || !(threads >= 0) || !(maxLength >= 3) || !(batchSize >= 1) || !(chunk >= 1) || !(warmUp >= 0)) {
+  fail("usage: node bertscore.mjs MODEL_DIR PAIRS_FILE [--threads N] [--max-length 512] [--batch-size 64] [--output NAME] [--chunk PAIRS] [--warm-up PAIRS] [--ids]");
 }
 
 const here = resolve(fileURLToPath(import.meta.url), "..");
@@ -143,12 +146,14 @@ async function scoreAll(list) {
   return { results, texts };
 }
 
-await forward([encode("A warm-up pass, not timed."), encode("Chest pain.")]);
+await scoreAll(pairs.slice(0, warmUp));
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const { results, texts } = await scoreAll(pairs);
+const cpu = process.cpuUsage(cpuBefore);
 const seconds = (performance.now() - started) / 1000;
 await session.release();
-process.stdout.write(JSON.stringify({ results, seconds, texts }) + "\n");
+process.stdout.write(JSON.stringify({ results, seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, texts }) + "\n");
 
 /** The folder AutoTokenizer loads: MODEL_DIR itself, or a temporary one holding the converted vocab.txt. */
 function tokenizerFolder(dir) {

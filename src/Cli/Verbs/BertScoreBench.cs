@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using BioEval.Harness.Metrics;
 using BioEval.Harness.Runs;
@@ -11,17 +12,30 @@ namespace BioEval.Cli.Verbs;
 /// <see cref="BertEncoder"/>) and of the independent reference, tools/reference/bertscore.mjs (transformers.js's tokenizer
 /// and onnxruntime-node), on the same generated pairs, the same encoder folder and the same intra-op thread count, CPU
 /// only. Each side loads its model and runs a warm-up pass first, untimed; the time covers tokenizing, encoding and
-/// scoring. Every text is distinct, so neither side gains from its cache of seen texts.
+/// scoring. Every text is distinct, so neither side gains from its cache of seen texts. Rounds alternate which side
+/// goes first; CPU seconds (user + system of the scoring process) are kept beside the wall clock, since on a shared
+/// machine they move less with the load.
 /// </summary>
 internal static class BertScoreBench
 {
-    /// <summary>The measured figures; the node side is null (with the reason) where it could not run.</summary>
-    public sealed record Result(int Pairs, int Threads, double BioEvalSeconds, double? NodeSeconds, string? NodeNote, double? MaxF1Difference)
+    /// <summary>
+    /// The rounds' timings; the node side is empty (with the reason) where it could not run. The ratios pair each round's
+    /// two runs, taken one after the other, so a change of load between rounds cancels out; their median is reported.
+    /// </summary>
+    public sealed record Result(int Pairs, int Threads, IReadOnlyList<Timing> BioEval, IReadOnlyList<Timing> Node, string? NodeNote, double? MaxF1Difference)
     {
-        public double BioEvalPairsPerSecond => Pairs / BioEvalSeconds;
-        public double? NodePairsPerSecond => NodeSeconds is { } s ? Pairs / s : null;
-        public double? Ratio => NodePairsPerSecond is { } n ? BioEvalPairsPerSecond / n : null;
+        /// <summary>BioEval's pairs per second over the node reference's, per round (above 1: BioEval is faster).</summary>
+        public IReadOnlyList<double> Ratios => [.. BioEval.Zip(Node, (b, n) => n.Seconds / b.Seconds)];
+
+        /// <summary>The same in pairs per CPU second.</summary>
+        public IReadOnlyList<double> CpuRatios => [.. BioEval.Zip(Node, (b, n) => n.CpuSeconds / b.CpuSeconds)];
     }
+
+    /// <summary>Pairs scored first, untimed, by each side (JIT and ONNX Runtime warm-up).</summary>
+    private const int WarmUpPairs = 16;
+
+    /// <summary>Wall-clock and CPU seconds of one side.</summary>
+    public sealed record Timing(double Seconds, double CpuSeconds);
 
     private static readonly string[] Words =
     [
@@ -35,7 +49,7 @@ internal static class BertScoreBench
         "bpm", "oxygen", "saturation", "92%", "room", "air", "wheezing", "asthma", "exacerbation", "prednisone", "taper",
     ];
 
-    /// <summary>Pairs of 5 to 60 words each from a clinical vocabulary, every text distinct (fixed seed).</summary>
+    /// <summary>Pairs of 5 to 60 words each (about 10 to 90 tokens) from a clinical vocabulary, every text distinct (fixed seed).</summary>
     public static IReadOnlyList<(string Candidate, string Reference)> Pairs(int count)
     {
         var random = new Random(1);
@@ -49,9 +63,8 @@ internal static class BertScoreBench
         var folder = ScoreVerb.EncoderFolder(modelDir);
         log($"encoder: {Path.GetFullPath(folder)}; {pairCount} pairs, {threads} intra-op thread(s), CPU, {rounds} round(s)");
 
-        // Rounds alternate which side goes first, so a change in machine load hits both; each side's median is kept.
-        var ours = new List<double>();
-        var theirs = new List<double>();
+        var ours = new List<Timing>();
+        var theirs = new List<Timing>();
         IReadOnlyList<BertScoreValue> scores = [];
         double[]? nodeF1 = null;
         string? note = null;
@@ -61,51 +74,49 @@ internal static class BertScoreBench
             {
                 if ((side == 0) == (round % 2 == 0))
                 {
-                    (var seconds, scores) = await TimeBioEvalAsync(folder, pairs, threads, log, cancellationToken);
-                    ours.Add(seconds);
-                    log(FormattableString.Invariant($"round {round + 1}: bioeval {pairCount / seconds:F1} pairs/s"));
+                    (var timing, scores) = await TimeBioEvalAsync(folder, pairs, threads, log, cancellationToken);
+                    ours.Add(timing);
+                    log(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}: bioeval {pairCount / timing.Seconds:F1} pairs/s, {pairCount / timing.CpuSeconds:F1} pairs/CPU s"));
                 }
                 else if (note is null)
                 {
-                    (var seconds, nodeF1, note) = RunNode(folder, pairs, threads);
-                    if (seconds is { } s)
-                    {
-                        theirs.Add(s);
-                        log(FormattableString.Invariant($"round {round + 1}: node {pairCount / s:F1} pairs/s"));
-                    }
+                    (var timing, nodeF1, note) = RunNode(folder, pairs, threads);
+                    if (timing is null) continue;
+                    theirs.Add(timing);
+                    log(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}: node    {pairCount / timing.Seconds:F1} pairs/s, {pairCount / timing.CpuSeconds:F1} pairs/CPU s"));
                 }
             }
         }
         double? difference = nodeF1 is null ? null : scores.Select((s, i) => Math.Abs(s.F1 - nodeF1[i])).Max();
-        return new Result(pairCount, threads, Median(ours), theirs.Count == 0 ? null : Median(theirs), note, difference);
+        return new Result(pairCount, threads, ours, theirs, note, difference);
     }
 
-    /// <summary>Seconds to score <paramref name="pairs"/> with a freshly opened encoder (so its cache holds none of them), after a warm-up.</summary>
-    private static async Task<(double Seconds, IReadOnlyList<BertScoreValue> Scores)> TimeBioEvalAsync(
+    /// <summary>Times scoring <paramref name="pairs"/> with a freshly opened encoder (so its cache holds none of them), after a warm-up.</summary>
+    private static async Task<(Timing Timing, IReadOnlyList<BertScoreValue> Scores)> TimeBioEvalAsync(
         string folder, IReadOnlyList<(string Candidate, string Reference)> pairs, int threads, Action<string> log, CancellationToken cancellationToken)
     {
-        var options = new BertEncoderOptions
-        {
-            IntraOpNumThreads = int.Parse(Environment.GetEnvironmentVariable("X_INTRA") ?? threads.ToString()),
-            ParallelBatches = int.Parse(Environment.GetEnvironmentVariable("X_PAR") ?? "1"),
-            MaxBatchSize = int.Parse(Environment.GetEnvironmentVariable("X_BS") ?? "64"),
-            MaxBatchTokens = int.Parse(Environment.GetEnvironmentVariable("X_BT") ?? "8192"),
-            PreferCuda = false, Log = log,
-        };
-        using var encoder = BertEncoder.Open(folder, options);
-        await BertScore.ScoreAsync([("A warm-up pass, not timed.", "Chest pain.")], encoder, cancellationToken);
+        using var encoder = BertEncoder.Open(folder, new BertEncoderOptions { IntraOpNumThreads = threads, PreferCuda = false, Log = log });
+        // Warm-up, not timed: the first pairs with other texts (the encoder would answer the same ones from its cache),
+        // as many as the node reference warms up on.
+        await BertScore.ScoreAsync([.. pairs.Take(WarmUpPairs).Select(p => ("Warm-up: " + p.Candidate, "Warm-up: " + p.Reference))], encoder, cancellationToken);
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var scores = await BertScore.ScoreAsync(pairs, encoder, cancellationToken);
-        return (clock.Elapsed.TotalSeconds, scores);
+        var seconds = clock.Elapsed.TotalSeconds;
+        self.Refresh();
+        return (new Timing(seconds, (self.TotalProcessorTime - cpu).TotalSeconds), scores);
     }
 
-    private static double Median(List<double> values)
+    /// <summary>The middle value (the mean of the middle two of an even count); null for none.</summary>
+    public static double? Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
+        if (sorted.Count == 0) return null;
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static (double? Seconds, double[]? F1, string? Note) RunNode(string folder, IReadOnlyList<(string Candidate, string Reference)> pairs, int threads)
+    private static (Timing? Timing, double[]? F1, string? Note) RunNode(string folder, IReadOnlyList<(string Candidate, string Reference)> pairs, int threads)
     {
         var root = RepoPaths.FindRoot(Directory.GetCurrentDirectory()) ?? RepoPaths.FindRoot();
         if (root is null) return (null, null, "not in a BioEval checkout (tools/reference/bertscore.mjs)");
@@ -119,7 +130,7 @@ internal static class BertScoreBench
         try
         {
             var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { Path.Combine(root, "tools", "reference", "bertscore.mjs"), folder, pairsFile, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            foreach (var a in new[] { Path.Combine(root, "tools", "reference", "bertscore.mjs"), folder, pairsFile, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--warm-up", WarmUpPairs.ToString(CultureInfo.InvariantCulture) })
                 psi.ArgumentList.Add(a);
             Process? process;
             try
@@ -139,7 +150,7 @@ internal static class BertScoreBench
                 if (process.ExitCode != 0) return (null, null, $"node bertscore.mjs exited with {process.ExitCode}: {stderr.Result.Trim()}");
                 using var doc = JsonDocument.Parse(stdout.Result);
                 var f1 = doc.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("f").GetDouble()).ToArray();
-                return (doc.RootElement.GetProperty("seconds").GetDouble(), f1, null);
+                return (new Timing(doc.RootElement.GetProperty("seconds").GetDouble(), doc.RootElement.GetProperty("cpu_seconds").GetDouble()), f1, null);
             }
         }
         finally

@@ -84,12 +84,10 @@ public static class BertScore
         {
             var v = vectors[t];
             if (v.Length != width) throw new ArgumentException($"The {side} embeddings mix widths {width} and {v.Length}.");
-            var sum = 0.0;
-            foreach (var x in v) sum += (double)x * x;
-            var norm = Math.Sqrt(sum);
             var u = new double[width];
-            if (norm > 0)
-                for (var i = 0; i < width; i++) u[i] = v[i] / norm;
+            TensorPrimitives.ConvertChecked<float, double>(v, u);
+            var norm = TensorPrimitives.Norm<double>(u);
+            if (norm > 0) TensorPrimitives.Divide(u, norm, u);
             unit[t] = u;
         }
         return unit;

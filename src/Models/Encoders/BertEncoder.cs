@@ -80,8 +80,8 @@ public sealed class BertEncoder : ITokenEncoder, IDisposable
         _sep = tokenizer.SpecialSuffixIds[0];
         _pad = tokenizer.TokenToId("[PAD]") ?? 0;
         if (options.MaxTokens < 3) throw new ArgumentException($"MaxTokens must be at least 3 ([CLS], one token, [SEP]); got {options.MaxTokens}.");
-        if (options.MaxBatchSize < 1 || options.MaxBatchTokens < 1 || options.ParallelBatches < 1 || options.IntraOpNumThreads < 0)
-            throw new ArgumentException($"Batch size, batch tokens and parallel batches must be at least 1 and intra-op threads at least 0; got {options.MaxBatchSize}, {options.MaxBatchTokens}, {options.ParallelBatches} and {options.IntraOpNumThreads}.");
+        if (options.MaxBatchSize < 1 || options.MaxBatchTokens < 1 || options.IntraOpNumThreads < 0)
+            throw new ArgumentException($"Batch size and batch tokens must be at least 1 and intra-op threads at least 0; got {options.MaxBatchSize}, {options.MaxBatchTokens} and {options.IntraOpNumThreads}.");
         MaxTokens = positions is { } p ? Math.Min(options.MaxTokens, p) : options.MaxTokens;
         _hashes = new Lazy<IReadOnlyDictionary<string, string>>(() => HashFiles(ModelDirectory));
     }
@@ -172,14 +172,12 @@ public sealed class BertEncoder : ITokenEncoder, IDisposable
             var fresh = new Dictionary<string, float[][]>(StringComparer.Ordinal);
             var missing = keys.Where(k => !_cache.ContainsKey(k)).Distinct(StringComparer.Ordinal).ToList();
             var ids = missing.Select(Tokenize).ToList();
-            var plan = BatchScheduler.Plan([.. ids.Select(x => x.Length)], _options.MaxBatchSize, _options.MaxBatchTokens);
-            var embedded = new float[plan.Count][][][];
-            // Batches are independent: several run at once when asked, each on its own thread (a session's Run is
-            // thread-safe), which on the CPU keeps more cores busy than splitting small matrices across them.
-            Parallel.For(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelBatches, CancellationToken = cancellationToken },
-                b => embedded[b] = Run([.. plan[b].Select(i => ids[i])]));
-            for (var b = 0; b < plan.Count; b++)
-                for (var r = 0; r < plan[b].Count; r++) fresh[missing[plan[b][r]]] = embedded[b][r];
+            foreach (var batch in BatchScheduler.Plan([.. ids.Select(x => x.Length)], _options.MaxBatchSize, _options.MaxBatchTokens))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var embedded = Run([.. batch.Select(i => ids[i])]);
+                for (var r = 0; r < batch.Count; r++) fresh[missing[batch[r]]] = embedded[r];
+            }
             foreach (var (key, value) in fresh)
             {
                 var bytes = (long)value.Length * (value.Length == 0 ? 0 : value[0].Length) * sizeof(float);

@@ -18,13 +18,6 @@ public sealed record BertEncoderOptions
     /// <summary>Threads for one operator; 0 lets ONNX Runtime decide (all cores).</summary>
     public int IntraOpNumThreads { get; init; }
 
-    /// <summary>
-    /// Forward passes run at once, each on its own thread with <see cref="IntraOpNumThreads"/> threads inside (1: one
-    /// batch after another). Outputs do not change with it; on the CPU, N batches of one thread each keep N cores busier
-    /// than one batch split over N threads (bench bertscore).
-    /// </summary>
-    public int ParallelBatches { get; init; } = 1;
-
     /// <summary>Texts in one forward pass at most.</summary>
     public int MaxBatchSize { get; init; } = 64;
 

