@@ -110,6 +110,8 @@ public static class TaskEvaluator
                         {
                             var clock = Stopwatch.StartNew();
                             var scores = await scorer.ScoreChatAsync(item.Messages, choices, ct);
+                            if (scores.Count != choices.Count)
+                                throw new InvalidOperationException($"Model '{modelName}' scored {scores.Count} of the {choices.Count} options of item {item.Id}.");
                             likelihoods[index] = new OptionLikelihoods(choices, [.. scores.Select(s => s.LogProb)], [.. scores.Select(s => s.Tokens)]);
                             usage[index] = new RequestUsage(null, 0, Math.Round(clock.Elapsed.TotalSeconds, 6));
                             if (scope is not null) options.Checkpoint!.Append(scope, item.Id, repeat, hash, LikelihoodCheckpoint.Write(likelihoods[index]!));
