@@ -89,5 +89,8 @@ public sealed class RemoteEmbeddedProfileTests
         var results = File.ReadAllText(Path.Combine(output, "results.json"));
         Assert.Contains("\"backend\": \"openai-compatible\"", results);
         Assert.Contains("POST /v1/chat/completions 200", serve.Stderr);
+        // PubMedQA is scored both ways by default: its likelihood rows went through the server's echo logprobs.
+        Assert.Contains("\"scoring\": \"likelihood\"", results);
+        Assert.Contains("POST /v1/completions 200", serve.Stderr);
     }
 }
