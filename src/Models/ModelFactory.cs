@@ -156,14 +156,9 @@ public static class ModelFactory
             yield return $"{where}: kind onnx needs a \"path\" to its model folder.";
             yield break;
         }
-        if (File.Exists(dir))
+        if (ModelFolder.Problem(dir) is { } problem)
         {
-            yield return $"{where}: path {dir} is a file; give the model's folder (the one holding model.onnx and the tokenizer files).";
-            yield break;
-        }
-        if (!Directory.Exists(dir))
-        {
-            yield return $"{where}: model folder {dir} does not exist.";
+            yield return $"{where}: {problem}";
             yield break;
         }
         if (!File.Exists(System.IO.Path.Combine(dir, "tokenizer.json")) && !File.Exists(System.IO.Path.Combine(dir, "vocab.txt")))

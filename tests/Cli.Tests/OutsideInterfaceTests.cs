@@ -94,7 +94,7 @@ public sealed class OutsideInterfaceTests
 
     [Theory]
     [InlineData("--layer", "7", "Layer 7 is out of range")]
-    [InlineData("--model", "/no/such/encoder", "'/no/such/encoder' does not exist")]
+    [InlineData("--model", "/no/such/encoder", "Model folder /no/such/encoder does not exist")]
     public async Task ScoreBertScoreRefusesAnEncoderItCannotUseWithExitCodeTwo(string option, string value, string expected)
     {
         var input = WriteLines("""{"id":"a","prediction":"x","reference":"y"}""");

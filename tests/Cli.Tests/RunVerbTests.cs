@@ -285,7 +285,7 @@ public sealed class ExitCodeTests
 
         var (generate, _, generateErr) = await CliProcess.RunAsync("generate", "--model", file, "--prompt", "hi");
         Assert.Equal(2, generate);
-        Assert.Contains($"Model folder '{file}' is a file; give the model's folder", generateErr);
+        Assert.Contains($"Model folder {file} is a file; give the model's folder", generateErr);
         NoStackTrace(generateErr);
 
         var (icd, _, icdErr) = await CliProcess.RunWithAsync(new Dictionary<string, string> { ["BIOEVAL_ICD_CODES"] = file },

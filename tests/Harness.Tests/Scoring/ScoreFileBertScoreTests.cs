@@ -101,7 +101,7 @@ public sealed class ScoreFileBertScoreTests : IDisposable
         var layer = await Run(input, Embedded(layer: 9));
 
         Assert.Equal((ScoreFile.BadInput, ScoreFile.BadInput, ScoreFile.BadInput), (missing.Code, noModel.Code, layer.Code));
-        Assert.Contains("no-such-model' does not exist", missing.Stderr);
+        Assert.Contains("no-such-model does not exist", missing.Stderr);
         Assert.Contains("has no model.onnx", noModel.Stderr);
         Assert.Contains("Layer 9 is out of range", layer.Stderr);
     }

@@ -170,7 +170,7 @@ public sealed class BertEncoderTests(BertEncoderTests.Encoder fixture) : IClassF
     public void AMissingFolderIsRefusedByName()
     {
         var e = Assert.Throws<DirectoryNotFoundException>(() => MiniLm.Open(folder: "/no/such/encoder"));
-        Assert.Contains("'/no/such/encoder' does not exist", e.Message);
+        Assert.Contains("Model folder /no/such/encoder does not exist", e.Message);
     }
 
     [Fact]
