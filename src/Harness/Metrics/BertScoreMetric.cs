@@ -13,10 +13,17 @@ public sealed class BertScoreMetric(Lazy<BertEncoder> encoder) : IBatchMetric
     /// <summary>How far the values may move between machines: ONNX Runtime's CPU kernels round differently per instruction set.</summary>
     public const double KernelTolerance = 1e-4;
 
+    /// <summary>The per-sample values' names: precision, recall, F1 (also <c>score --metric bertscore</c>'s fields).</summary>
+    public static readonly IReadOnlyList<string> Fields = ["bertscore_p", "bertscore_r", "bertscore_f1"];
+
+    /// <summary>One pair's score by field name.</summary>
+    public static IReadOnlyDictionary<string, double> Values(BertScoreValue s) =>
+        new Dictionary<string, double> { [Fields[0]] = s.Precision, [Fields[1]] = s.Recall, [Fields[2]] = s.F1 };
+
     public IReadOnlyList<MetricInfo> Outputs { get; } =
     [
-        new("bertscore_p", Tolerance: KernelTolerance), new("bertscore_r", Tolerance: KernelTolerance),
-        new("bertscore_f1", Headline: true, Tolerance: KernelTolerance),
+        new(Fields[0], Tolerance: KernelTolerance), new(Fields[1], Tolerance: KernelTolerance),
+        new(Fields[2], Headline: true, Tolerance: KernelTolerance),
     ];
 
     public MetricModel Model
@@ -31,9 +38,6 @@ public sealed class BertScoreMetric(Lazy<BertEncoder> encoder) : IBatchMetric
     public async Task<IReadOnlyList<IReadOnlyDictionary<string, double>>> ScoreAsync(IReadOnlyList<ScoringInput> inputs, CancellationToken cancellationToken = default)
     {
         var scores = await BertScore.ScoreAsync([.. inputs.Select(i => (i.Parsed, i.Sample.Reference))], encoder.Value, cancellationToken).ConfigureAwait(false);
-        return [.. scores.Select(s => (IReadOnlyDictionary<string, double>)new Dictionary<string, double>
-        {
-            ["bertscore_p"] = s.Precision, ["bertscore_r"] = s.Recall, ["bertscore_f1"] = s.F1,
-        })];
+        return [.. scores.Select(Values)];
     }
 }

@@ -16,7 +16,10 @@ public sealed class MetricResources : IDisposable
     public MetricResources(Func<string>? bertScoreModel, int? layer = null, (string Lexicon, Umls.UmlsLexiconOptions Options, string CacheDirectory)? umls = null)
     {
         if (bertScoreModel is not null)
+        {
             BertScoreEncoder = new Lazy<BertEncoder>(() => BertEncoder.Open(bertScoreModel(), new BertEncoderOptions { Layer = layer }));
+            BertScoreMetrics = [new BertScoreMetric(BertScoreEncoder)];
+        }
         if (umls is { } u)
             UmlsMetrics = [new Umls.UmlsBatchMetric(u.Lexicon, u.Options,
                 new Lazy<Umls.UmlsIndex>(() => Umls.UmlsIndexCache.Open(u.Lexicon, u.Options, u.CacheDirectory).Index))];
@@ -25,16 +28,11 @@ public sealed class MetricResources : IDisposable
     /// <summary>The UMLS concept F1 over this run's lexicon, or none (ProblemSummary and MeDiSumQA, as the reference).</summary>
     public IReadOnlyList<IBatchMetric> UmlsMetrics { get; } = [];
 
-    /// <summary>No model-based metric (the tasks report their string metrics only).</summary>
-    public static MetricResources None { get; } = new(null);
-
     /// <summary>BERTScore's encoder, or null when BERTScore is off.</summary>
     public Lazy<BertEncoder>? BertScoreEncoder { get; }
 
     /// <summary>The BERTScore metric over this run's encoder, or none.</summary>
-    public IReadOnlyList<IBatchMetric> BertScoreMetrics => _bertScore ??= BertScoreEncoder is { } e ? [new BertScoreMetric(e)] : [];
-
-    private IReadOnlyList<IBatchMetric>? _bertScore;
+    public IReadOnlyList<IBatchMetric> BertScoreMetrics { get; } = [];
 
     public void Dispose()
     {

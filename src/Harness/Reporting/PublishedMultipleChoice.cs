@@ -57,7 +57,5 @@ public sealed class PublishedMultipleChoice
     }
 
     /// <summary>The figures published for a registry model.</summary>
-    public IEnumerable<Entry> For(string model) => Entries.Where(e => Bare(e.Model) == Bare(model));
-
-    private static string Bare(string name) => name[(name.LastIndexOf('/') + 1)..].ToLowerInvariant();
+    public IEnumerable<Entry> For(string model) => Entries.Where(e => PublishedScores.Bare(e.Model) == PublishedScores.Bare(model));
 }

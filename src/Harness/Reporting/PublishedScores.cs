@@ -92,5 +92,6 @@ public sealed class PublishedScores
             ? value
             : null;
 
-    private static string Bare(string name) => name[(name.LastIndexOf('/') + 1)..].ToLowerInvariant();
+    /// <summary>A model name without organisation prefix and case, as published figures are matched to registry names.</summary>
+    internal static string Bare(string name) => name[(name.LastIndexOf('/') + 1)..].ToLowerInvariant();
 }

@@ -50,12 +50,10 @@ public sealed record OptionLikelihoods(IReadOnlyList<string> Choices, IReadOnlyL
     public int Best => ArgMax(Logprobs);
 
     /// <summary>The option with the highest log-probability per UTF-8 byte of its answer.</summary>
-    public int BestPerByte => ArgMax([.. Logprobs.Select((l, i) => PerByte(l, Choices[i]))]);
+    public int BestPerByte => ArgMax([.. Logprobs.Select((l, i) => new Models.Onnx.ContinuationScore(l, Tokens[i]).PerByte(Choices[i]))]);
 
     /// <summary>The option with the highest log-probability per token.</summary>
-    public int BestPerToken => ArgMax([.. Logprobs.Select((l, i) => Tokens[i] == 0 ? 0 : l / Tokens[i])]);
-
-    private static double PerByte(double logprob, string text) => Encoding.UTF8.GetByteCount(text) is var n and > 0 ? logprob / n : 0;
+    public int BestPerToken => ArgMax([.. Logprobs.Select((l, i) => new Models.Onnx.ContinuationScore(l, Tokens[i]).PerToken)]);
 
     private static int ArgMax(IReadOnlyList<double> values)
     {

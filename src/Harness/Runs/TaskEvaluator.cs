@@ -184,12 +184,7 @@ public static class TaskEvaluator
             if (values.Count != inputs.Count) throw new InvalidOperationException($"Metric {metric.Model.Metric} returned {values.Count} values for {inputs.Count} samples.");
             for (var i = 0; i < values.Count; i++)
                 foreach (var (name, value) in values[i]) perSample[i][name] = value;
-            foreach (var output in metric.Outputs)
-            {
-                var column = values.Select(v => v[output.Name]).ToList();
-                if (task.Averaging == Averaging.FirstSampleTwice && options.Protocol.ReferenceAveraging && column.Count > 0) column.Insert(0, column[0]);
-                aggregates[output.Name] = column.Count == 0 ? 0 : column.Average();
-            }
+            foreach (var (name, value) in MetricAggregation.Mean(metric.Outputs, Averaged(task, values, options.Protocol))) aggregates[name] = value;
         }
         if (likelihood)
             foreach (var (name, value) in Aggregate(task, perMetricNorm, options.Protocol)) aggregates[name + NormSuffix] = value;
@@ -242,14 +237,13 @@ public static class TaskEvaluator
     {
         var result = new Dictionary<string, double>();
         for (var m = 0; m < task.Metrics.Count; m++)
-        {
-            var values = perMetric[m];
-            if (task.Averaging == Averaging.FirstSampleTwice && protocol.ReferenceAveraging && values.Count > 0)
-                values = [values[0], .. values];
-            foreach (var (name, value) in task.Metrics[m].Aggregate(values)) result[name] = value;
-        }
+            foreach (var (name, value) in task.Metrics[m].Aggregate(Averaged(task, perMetric[m], protocol))) result[name] = value;
         return result;
     }
+
+    /// <summary>Per-sample values as the task's averaging counts them: the first one twice under the reference's averaging.</summary>
+    private static IReadOnlyList<T> Averaged<T>(TaskDefinition task, IReadOnlyList<T> values, ProtocolOptions protocol) =>
+        task.Averaging == Averaging.FirstSampleTwice && protocol.ReferenceAveraging && values.Count > 0 ? [values[0], .. values] : values;
 
     private static IReadOnlyList<EvalItem> Limit(IReadOnlyList<EvalItem> items, int? limit)
     {

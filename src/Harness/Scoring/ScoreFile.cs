@@ -55,7 +55,7 @@ public static class ScoreFile
     ];
 
     /// <summary>The per-example fields of <c>--metric bertscore</c>, after "id".</summary>
-    public static readonly IReadOnlyList<string> BertScoreFields = ["bertscore_p", "bertscore_r", "bertscore_f1"];
+    public static readonly IReadOnlyList<string> BertScoreFields = BertScoreMetric.Fields;
 
     /// <summary>Every <c>--metric</c> value: the <see cref="Metrics"/> and <see cref="BertScore.Name"/>.</summary>
     public static IReadOnlyList<string> MetricNames => [.. Metrics.Select(m => m.Name), BertScore.Name];
@@ -143,11 +143,7 @@ public static class ScoreFile
                 .ConfigureAwait(false);
             for (var i = 0; i < records.Count; i++)
             {
-                var values = new Dictionary<string, double>
-                {
-                    [BertScoreFields[0]] = scores[i].Precision, [BertScoreFields[1]] = scores[i].Recall, [BertScoreFields[2]] = scores[i].F1,
-                };
-                output.WriteLine(FormatLine(records[i].Id, BertScoreFields, values));
+                output.WriteLine(FormatLine(records[i].Id, BertScoreFields, BertScoreMetric.Values(scores[i])));
             }
             return Ok;
         }

@@ -55,19 +55,24 @@ public static class ContinuationScoring
         return (contextIds, split);
     }
 
-    /// <summary>Scores <paramref name="continuations"/> after <paramref name="context"/> (token ids; the caller serialises calls per session).</summary>
-    public static IReadOnlyList<ContinuationScore> Score(OnnxDecoderSession session, IReadOnlyList<int> context, IReadOnlyList<IReadOnlyList<int>> continuations)
+    /// <summary>
+    /// Scores <paramref name="continuations"/> after <paramref name="context"/> (token ids; the caller serialises calls per
+    /// session). <paramref name="model"/> names the model when the context and the longest continuation exceed its
+    /// context length (by default the model folder's name).
+    /// </summary>
+    public static IReadOnlyList<ContinuationScore> Score(OnnxDecoderSession session, IReadOnlyList<int> context, IReadOnlyList<IReadOnlyList<int>> continuations,
+        string? model = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(context.Count);
         var longest = continuations.Count == 0 ? 0 : continuations.Max(c => c.Count);
         if (context.Count + longest > session.ContextLength)
-            throw new PromptTooLongException("scoring", context.Count + longest, session.ContextLength);
+            throw new PromptTooLongException(model ?? Path.GetFileName(session.ModelDirectory), context.Count + longest, session.ContextLength);
         if (continuations.Count == 0) return [];
         var vocab = session.VocabSize;
         // Copying cache rows needs the cache in host memory; elsewhere each continuation gets its own context pass, on
         // which it runs in the prefix's own row.
         if (!session.CanSelectRows && continuations.Count > 1)
-            return [.. continuations.Select(c => Score(session, context, [c])[0])];
+            return [.. continuations.Select(c => Score(session, context, [c], model)[0])];
 
         using var prefix = session.CreateState(1);
         var first = new double[vocab];

@@ -96,9 +96,7 @@ public sealed class OnnxChatClient : IChatClient, ILikelihoodScorer
     public IReadOnlyList<ContinuationScore> ScoreContinuations(string context, IReadOnlyList<string> continuations)
     {
         var (contextIds, continuationIds) = ContinuationScoring.Encode(Tokenizer, context, continuations);
-        var longest = continuationIds.Count == 0 ? 0 : continuationIds.Max(c => c.Count);
-        if (contextIds.Count + longest > _session.ContextLength) throw new PromptTooLongException(Name, contextIds.Count + longest, _session.ContextLength);
-        lock (_scoring) return ContinuationScoring.Score(_session, contextIds, continuationIds);
+        lock (_scoring) return ContinuationScoring.Score(_session, contextIds, continuationIds, Name);
     }
 
     public Task<IReadOnlyList<ContinuationScore>> ScoreAsync(string context, IReadOnlyList<string> continuations, CancellationToken cancellationToken = default) =>

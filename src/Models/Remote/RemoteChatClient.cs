@@ -115,7 +115,7 @@ public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
         }
         catch (TimeoutRejectedException e)
         {
-            throw new RemoteServerException($"Model '{Name}': {Options.Endpoint} did not answer within {Options.Timeout.TotalSeconds:0} s ({Options.MaxRetries + 1} attempt(s)).", e);
+            throw TimedOut(e);
         }
         catch (HttpRequestException e)
         {
@@ -184,6 +184,10 @@ public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
         }
         return e.Message.Split('\n', 2)[0].Trim();
     }
+
+    /// <summary>The error of a request whose every attempt ran past the timeout (generation and likelihood alike).</summary>
+    private RemoteServerException TimedOut(TimeoutRejectedException e) =>
+        new($"Model '{Name}': {Options.Endpoint} did not answer within {Options.Timeout.TotalSeconds:0} s ({Options.MaxRetries + 1} attempt(s)).", e);
 
     private static TimeSpan? RetryAfter(Exception? e) =>
         e is ClientResultException { Status: 429 } c && c.GetRawResponse() is { } raw
@@ -267,7 +271,7 @@ public sealed partial class RemoteChatClient : IChatClient, ILikelihoodScorer
             }
             catch (TimeoutRejectedException e)
             {
-                throw new RemoteServerException($"Model '{Name}': {Options.Endpoint} did not answer within {Options.Timeout.TotalSeconds:0} s ({Options.MaxRetries + 1} attempt(s)).", e);
+                throw TimedOut(e);
             }
             catch (HttpRequestException e)
             {

@@ -21,7 +21,7 @@ public sealed class UmlsBatchMetric(string lexicon, UmlsLexiconOptions options, 
             $"{sources}; English, unsuppressed rows; {index.Value.ConceptCount} concepts, {index.Value.AliasCount} aliases", new Dictionary<string, string> { [Path.GetFileName(lexicon)] = sha });
     });
 
-    public IReadOnlyList<MetricInfo> Outputs { get; } = [new("umls_p"), new("umls_r"), new("umls_f1", Headline: true)];
+    public IReadOnlyList<MetricInfo> Outputs => UmlsConceptMetric.OutputList;
 
     public MetricModel Model => _model.Value;
 

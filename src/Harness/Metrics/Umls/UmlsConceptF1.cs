@@ -35,7 +35,10 @@ public sealed class UmlsConceptMetric(UmlsIndex index) : ISampleMetric
 
     private readonly UmlsIndex _index = index ?? throw new ArgumentNullException(nameof(index));
 
-    public IReadOnlyList<MetricInfo> Outputs { get; } = [new("umls_p"), new("umls_r"), new("umls_f1", Headline: true)];
+    /// <summary>The outputs, F1 the headline.</summary>
+    public static readonly IReadOnlyList<MetricInfo> OutputList = [new("umls_p"), new("umls_r"), new("umls_f1", Headline: true)];
+
+    public IReadOnlyList<MetricInfo> Outputs => OutputList;
 
     public IReadOnlyDictionary<string, double> Score(ScoringInput input)
     {
